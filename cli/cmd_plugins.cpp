@@ -1,0 +1,56 @@
+// `castnet plugins` and `castnet plugins show NAME`.
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "castnet/errors.hpp"
+#include "castnet/registry.hpp"
+#include "commands.hpp"
+
+namespace castnet::cli {
+
+namespace {
+
+void list_plugins(const PluginRegistry& reg) {
+  for (PluginKind kind : {PluginKind::detector, PluginKind::embedder, PluginKind::clusterer, PluginKind::edge_rule}) {
+    fmt::print("{}s:\n", to_string(kind));
+    for (const auto& d : reg.descriptors())
+      if (d.kind == kind) fmt::print("  {:<16} {:<6} {}\n", d.name, d.version, d.summary);
+  }
+  for (const auto& w : reg.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+}
+
+void show_plugin(const PluginRegistry& reg, const std::string& name) {
+  bool found = false;
+  for (const auto& d : reg.descriptors()) {
+    if (d.name != name) continue;
+    found = true;
+    fmt::print("{} ({} {}): {}\nparameters:\n", d.name, to_string(d.kind), d.version, d.summary);
+    for (const auto& p : d.params) {
+      std::string range;
+      if (p.min || p.max)
+        range = fmt::format(" [{}..{}]", p.min ? fmt::format("{}", *p.min) : "", p.max ? fmt::format("{}", *p.max) : "");
+      if (!p.choices.empty()) range = fmt::format(" {{{}}}", fmt::join(p.choices, ", "));
+      fmt::print("  {:<20} {:<8} default {}{}\n      {}\n", p.name, to_string(p.type), format_value(p.default_value), range, p.help);
+    }
+    if (d.params.empty()) fmt::print("  (none)\n");
+  }
+  if (!found)
+    throw Error(ExitCode::usage, fmt::format("No plugin named '{}' is installed; `castnet plugins` lists them.", name));
+}
+
+}  // namespace
+
+void add_plugin_commands(CLI::App& app, Options& o) {
+  auto* plugins = app.add_subcommand("plugins", "List the installed plugins (CASTNET_PLUGIN_PATH adds folders)");
+  auto* show = plugins->add_subcommand("show", "Show one plugin's parameters");
+  show->add_option("name", o.plugin_name, "plugin name, e.g. dbscan")->required();
+  plugins->callback([plugins, show, &o] {
+    PluginRegistry reg(PluginRegistry::default_dirs());
+    if (show->parsed()) show_plugin(reg, o.plugin_name);
+    else list_plugins(reg);
+  });
+}
+
+}  // namespace castnet::cli

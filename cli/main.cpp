@@ -1,0 +1,28 @@
+// castnet: frames of a broadcast in, a network of who appears with whom out (for Gephi).
+// Exit codes are castnet::ExitCode (docs/cli.md).
+#include <cstdio>
+
+#include "castnet/errors.hpp"
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"castnet: who appears alongside whom in a broadcast, as a network for Gephi"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "castnet " CASTNET_VERSION);
+  castnet::cli::Options options;
+  castnet::cli::add_pipeline_commands(app, options);
+  castnet::cli::add_plugin_commands(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(castnet::ExitCode::usage);
+  } catch (const castnet::Error& e) {
+    std::fprintf(stderr, "castnet: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "castnet: unexpected failure: %s\n", e.what());
+    return static_cast<int>(castnet::ExitCode::failure);
+  }
+  return 0;
+}

@@ -1,0 +1,18 @@
+// Which BLAS dlib's ResNet runs on. Debian's libdlib links the generic libblas.so.3; with the
+// reference BLAS behind it an embedding costs ~15x more than with OpenBLAS.
+#pragma once
+#include <string>
+
+namespace castnet {
+
+struct BlasInfo {
+  std::string name;     // "OpenBLAS ..." or "reference BLAS (slow)"
+  bool optimized = false;
+};
+BlasInfo blas_info();
+// Limits OpenBLAS's own threads (we run one worker per core); no-op on other BLAS.
+void set_blas_threads(int n);
+// The instruction set the build was compiled for ("x86-64-v3" or "generic").
+const char* build_isa();
+
+}  // namespace castnet

@@ -1,0 +1,136 @@
+#include "castnet/frame_source.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "castnet/errors.hpp"
+
+namespace castnet {
+
+namespace fs = std::filesystem;
+
+std::uint64_t fnv1a64(const unsigned char* data, std::size_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+  return h;
+}
+
+std::vector<std::string> order_frame_names(std::vector<std::string> names) {
+  // Visual Explorer: CHANNEL_YYYYMMDD_HHMMSS[_SHOW]-NNNNNN.jpg. Order by (prefix, number) so
+  // that unpadded or mixed-width numbers still play in order.
+  static const std::regex numbered(R"(^(.*?)(\d+)\.[A-Za-z0-9]+$)");
+  struct Key { std::string prefix; unsigned long long n; std::string name; };
+  std::vector<Key> keys;
+  std::smatch m;
+  for (const auto& name : names) {
+    if (!std::regex_match(name, m, numbered)) {
+      std::sort(names.begin(), names.end());
+      return names;
+    }
+    keys.push_back({m[1].str(), std::stoull(m[2].str().substr(0, 18)), name});
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.prefix, a.n, a.name) < std::tie(b.prefix, b.n, b.name);
+  });
+  for (std::size_t i = 0; i < keys.size(); ++i) names[i] = keys[i].name;
+  return names;
+}
+
+cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error) {
+  if (bytes.empty()) {
+    error = "empty file";
+    return {};
+  }
+  // libjpeg decodes a truncated JPEG into a grey-padded image without failing; face_recognition
+  // (PIL) refuses it, and so do we: a JPEG must end with its EOI marker (trailing junk allowed).
+  if (bytes.size() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8) {
+    std::size_t from = bytes.size() > 1024 ? bytes.size() - 1024 : 0;
+    bool eoi = false;
+    for (std::size_t i = bytes.size() - 1; i > from && !eoi; --i) eoi = bytes[i - 1] == 0xFF && bytes[i] == 0xD9;
+    if (!eoi) {
+      error = "truncated JPEG (no end-of-image marker)";
+      return {};
+    }
+  }
+  cv::Mat img;
+  try {
+    img = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+  } catch (const cv::Exception& e) {
+    error = "not a readable image";
+    return {};
+  }
+  if (img.empty()) {
+    error = "not a readable image";
+    return {};
+  }
+  if (img.depth() != CV_8U) {  // 16-bit PNGs and the like: scale to 8 bits as PIL's convert does
+    double scale = img.depth() == CV_16U ? 1.0 / 257.0 : 1.0;
+    img.convertTo(img, CV_8U, scale);
+  }
+  cv::Mat rgb;
+  switch (img.channels()) {
+    case 1: cv::cvtColor(img, rgb, cv::COLOR_GRAY2RGB); break;
+    case 3: cv::cvtColor(img, rgb, cv::COLOR_BGR2RGB); break;
+    case 4: cv::cvtColor(img, rgb, cv::COLOR_BGRA2RGB); break;  // alpha dropped, as PIL convert('RGB')
+    default: error = "unsupported channel count"; return {};
+  }
+  return rgb;
+}
+
+namespace {
+
+bool is_image_name(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".webp";
+}
+
+class FolderSource final : public FrameSource {
+ public:
+  explicit FolderSource(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+      throw Error(ExitCode::input, fmt::format("The frames folder {} does not exist; pass a folder of JPEG/PNG frames.", dir.string()));
+    if (!fs::is_directory(dir, ec))
+      throw Error(ExitCode::input, fmt::format("{} is not a folder; pass a folder of JPEG/PNG frames.", dir.string()));
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.is_regular_file() && is_image_name(e.path())) names.push_back(e.path().filename().string());
+    if (ec) throw Error(ExitCode::input, fmt::format("The frames folder {} cannot be read ({}).", dir.string(), ec.message()));
+    if (names.empty())
+      throw Error(ExitCode::input, fmt::format("The frames folder {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", dir.string()));
+    names = order_frame_names(std::move(names));
+    fs::path abs = fs::absolute(dir);
+    for (std::size_t i = 0; i < names.size(); ++i)
+      frames_.push_back({names[i], (abs / names[i]).string(), static_cast<long>(i)});
+  }
+
+  const std::vector<FrameRef>& frames() const override { return frames_; }
+
+  LoadedFrame load(const FrameRef& f) const override {
+    LoadedFrame out;
+    std::ifstream in(f.location, std::ios::binary);
+    if (!in) {
+      out.error = "cannot be opened";
+      return out;
+    }
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    out.content_hash = fnv1a64(bytes.data(), bytes.size());
+    out.rgb = decode_rgb(bytes, out.error);
+    return out;
+  }
+
+ private:
+  std::vector<FrameRef> frames_;
+};
+
+}  // namespace
+
+std::unique_ptr<FrameSource> open_frame_folder(const fs::path& dir) { return std::make_unique<FolderSource>(dir); }
+
+}  // namespace castnet

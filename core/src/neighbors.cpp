@@ -1,0 +1,43 @@
+#include "castnet/neighbors.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace castnet {
+
+void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& f) {
+  std::size_t t = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  t = std::min(t, std::max<std::size_t>(1, n / 64));  // tiny inputs: no thread start-up cost
+  if (t <= 1) {
+    for (std::size_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  const std::size_t chunk = 64;
+  std::vector<std::thread> pool;
+  for (std::size_t k = 0; k < t; ++k)
+    pool.emplace_back([&] {
+      for (std::size_t begin; (begin = next.fetch_add(chunk)) < n;)
+        for (std::size_t i = begin; i < std::min(n, begin + chunk); ++i) f(i);
+    });
+  for (auto& th : pool) th.join();
+}
+
+std::vector<std::size_t> NeighborIndex::count_within(double radius, int threads) const {
+  std::vector<std::size_t> counts(size());
+  parallel_for(size(), threads, [&](std::size_t i) {
+    thread_local std::vector<std::size_t> hits;
+    within(i, radius, hits);
+    counts[i] = hits.size();
+  });
+  return counts;
+}
+
+void BruteForceIndex::within(std::size_t i, double radius, std::vector<std::size_t>& out) const {
+  out.clear();
+  for (std::size_t j = 0; j < x_.size(); ++j)
+    if (x_.distance(i, j) <= radius) out.push_back(j);
+}
+
+}  // namespace castnet

@@ -1,0 +1,37 @@
+// A thin RAII layer over SQLite's C API, private to the store.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <sqlite3.h>
+
+namespace castnet::detail {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int i, std::int64_t v);
+  Statement& bind(int i, double v);
+  Statement& bind(int i, const std::string& v);
+  Statement& bind_blob(int i, const void* data, std::size_t n);
+  bool step();  // true while a row is available
+  void run();   // step to completion, then reset for reuse
+  void reset();
+
+  std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
+  std::string text(int col) const;
+  std::vector<float> floats(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace castnet::detail

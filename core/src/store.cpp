@@ -1,0 +1,294 @@
+#include "castnet/store.hpp"
+
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "castnet/errors.hpp"
+#include "sqlite_db.hpp"
+
+namespace castnet {
+
+using detail::Statement;
+
+namespace {
+
+constexpr const char* kSchemaVersion = "1";
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS frames(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, location TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
+  content_hash TEXT, width INTEGER, height INTEGER);
+-- One row per (frame, detector) once detection ran: zero-face frames are done too.
+CREATE TABLE IF NOT EXISTS detections(
+  frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL, embedder TEXT NOT NULL,
+  n_faces INTEGER NOT NULL, error TEXT, PRIMARY KEY(frame_id, detector, embedder));
+CREATE TABLE IF NOT EXISTS faces(
+  id INTEGER PRIMARY KEY, frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL,
+  idx INTEGER NOT NULL, left INTEGER, top INTEGER, right INTEGER, bottom INTEGER, score REAL,
+  landmarks TEXT, UNIQUE(frame_id, detector, idx));
+CREATE TABLE IF NOT EXISTS embeddings(
+  face_id INTEGER NOT NULL REFERENCES faces(id), embedder TEXT NOT NULL, dim INTEGER NOT NULL,
+  metric TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY(face_id, embedder));
+CREATE TABLE IF NOT EXISTS clusterings(
+  id INTEGER PRIMARY KEY, detector TEXT NOT NULL, embedder TEXT NOT NULL, clusterer TEXT NOT NULL,
+  created TEXT DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE IF NOT EXISTS labels(
+  clustering_id INTEGER NOT NULL REFERENCES clusterings(id), face_id INTEGER NOT NULL,
+  label INTEGER NOT NULL, PRIMARY KEY(clustering_id, face_id));
+)sql";
+
+std::string landmarks_text(const std::vector<Point>& pts) {
+  std::string s;
+  for (const auto& p : pts) s += fmt::format("{}{},{}", s.empty() ? "" : ";", p.x, p.y);
+  return s;
+}
+
+std::vector<Point> parse_landmarks(const std::string& s) {
+  std::vector<Point> pts;
+  std::istringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ';')) {
+    Point p;
+    if (std::sscanf(item.c_str(), "%ld,%ld", &p.x, &p.y) == 2) pts.push_back(p);
+  }
+  return pts;
+}
+
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); }
+  void commit() {
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw Error(ExitCode::store, fmt::format("The face store could not commit ({}).", sqlite3_errmsg(db_)));
+    done_ = true;
+  }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+FaceStore::FaceStore(const std::filesystem::path& path) : path_(path) {
+  if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
+    std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(ExitCode::store, fmt::format("The face store {} cannot be opened ({}).", path.string(), why));
+  }
+  sqlite3_busy_timeout(db_, 10000);
+  try {
+    // WAL: readers (a second `castnet graph`) never block the extracting writer.
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    exec(kSchema);
+  } catch (const Error&) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
+  }
+  auto version = meta("schema_version");
+  if (!version) {
+    set_meta("schema_version", kSchemaVersion);
+  } else if (*version != kSchemaVersion) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error(ExitCode::store, fmt::format("The face store {} has schema version {}, this castnet reads version {}; use a new output folder.",
+                                             path.string(), *version, kSchemaVersion));
+  }
+}
+
+FaceStore::~FaceStore() { sqlite3_close(db_); }
+
+void FaceStore::exec(const char* sql) const {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string why = err ? err : "unknown";
+    sqlite3_free(err);
+    throw Error(ExitCode::store, fmt::format("The face store {} failed: {}.", path_.string(), why));
+  }
+}
+
+std::vector<std::int64_t> FaceStore::add_frames(const std::vector<FrameRef>& frames) {
+  Transaction tx(db_);
+  Statement ins(db_, "INSERT INTO frames(name, location, seq) VALUES(?,?,?) "
+                     "ON CONFLICT(location) DO UPDATE SET seq=excluded.seq, name=excluded.name RETURNING id");
+  std::vector<std::int64_t> ids;
+  ids.reserve(frames.size());
+  for (const auto& f : frames) {
+    ins.bind(1, f.name).bind(2, f.location).bind(3, static_cast<std::int64_t>(f.seq));
+    if (!ins.step()) throw Error(ExitCode::store, "The face store did not return a frame id.");
+    ids.push_back(ins.integer(0));
+    ins.run();
+  }
+  tx.commit();
+  return ids;
+}
+
+std::vector<std::int64_t> FaceStore::done_frames(const std::string& detector, const std::string& embedder) {
+  Statement q(db_, "SELECT frame_id FROM detections WHERE detector=? AND embedder=?");
+  q.bind(1, detector).bind(2, embedder);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.integer(0));
+  return ids;
+}
+
+void FaceStore::save(const std::string& detector, const std::string& embedder,
+                     const std::vector<FrameResult>& batch) {
+  Transaction tx(db_);
+  Statement frame(db_, "UPDATE frames SET content_hash=?, width=?, height=? WHERE id=?");
+  // A frame re-extracted after an interruption replaces whatever half-state it had.
+  Statement drop_emb(db_, "DELETE FROM embeddings WHERE embedder=? AND face_id IN (SELECT id FROM faces WHERE frame_id=? AND detector=?)");
+  Statement find_face(db_, "SELECT id FROM faces WHERE frame_id=? AND detector=? AND idx=?");
+  Statement face(db_, "INSERT INTO faces(frame_id, detector, idx, left, top, right, bottom, score, landmarks) "
+                      "VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(frame_id, detector, idx) DO UPDATE SET "
+                      "left=excluded.left, top=excluded.top, right=excluded.right, bottom=excluded.bottom, "
+                      "score=excluded.score, landmarks=excluded.landmarks RETURNING id");
+  Statement emb(db_, "INSERT OR REPLACE INTO embeddings(face_id, embedder, dim, metric, vec) VALUES(?,?,?,?,?)");
+  Statement det(db_, "INSERT OR REPLACE INTO detections(frame_id, detector, embedder, n_faces, error) VALUES(?,?,?,?,?)");
+  for (const auto& r : batch) {
+    if (r.error.empty()) {
+      frame.bind(1, fmt::format("{:016x}", r.content_hash)).bind(2, std::int64_t{r.width})
+          .bind(3, std::int64_t{r.height}).bind(4, r.frame_id).run();
+    }
+    drop_emb.bind(1, embedder).bind(2, r.frame_id).bind(3, detector).run();
+    for (std::size_t i = 0; i < r.faces.size(); ++i) {
+      const Face& f = r.faces[i];
+      face.bind(1, r.frame_id).bind(2, detector).bind(3, static_cast<std::int64_t>(i))
+          .bind(4, std::int64_t{f.box.left}).bind(5, std::int64_t{f.box.top})
+          .bind(6, std::int64_t{f.box.right}).bind(7, std::int64_t{f.box.bottom})
+          .bind(8, f.score).bind(9, landmarks_text(f.landmarks));
+      if (!face.step()) throw Error(ExitCode::store, "The face store did not return a face id.");
+      std::int64_t face_id = face.integer(0);
+      face.run();
+      if (i < r.embeddings.size()) {
+        const auto& v = r.embeddings[i];
+        emb.bind(1, face_id).bind(2, embedder).bind(3, static_cast<std::int64_t>(v.size()))
+            .bind(4, std::string(r.metric)).bind_blob(5, v.data(), v.size() * sizeof(float)).run();
+      }
+    }
+    det.bind(1, r.frame_id).bind(2, detector).bind(3, embedder)
+        .bind(4, static_cast<std::int64_t>(r.faces.size()));
+    if (!r.error.empty()) det.bind(5, r.error);
+    det.run();
+  }
+  tx.commit();
+}
+
+std::vector<StoredFrame> FaceStore::frames() const {
+  Statement q(db_, "SELECT id, name, location, seq FROM frames ORDER BY seq, name");
+  std::vector<StoredFrame> out;
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2), static_cast<long>(q.integer(3))});
+  return out;
+}
+
+std::vector<StoredFace> FaceStore::faces(const std::string& detector) const {
+  Statement q(db_, "SELECT f.id, f.frame_id, f.idx, f.left, f.top, f.right, f.bottom, f.score, f.landmarks "
+                   "FROM faces f JOIN frames fr ON fr.id = f.frame_id WHERE f.detector=? "
+                   "ORDER BY fr.seq, fr.name, f.idx");
+  q.bind(1, detector);
+  std::vector<StoredFace> out;
+  while (q.step()) {
+    StoredFace s;
+    s.id = q.integer(0);
+    s.frame_id = q.integer(1);
+    s.index = static_cast<int>(q.integer(2));
+    s.face.box = {q.integer(3), q.integer(4), q.integer(5), q.integer(6)};
+    s.face.score = q.real(7);
+    s.face.landmarks = parse_landmarks(q.text(8));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> FaceStore::unreadable(const std::string& detector) const {
+  Statement q(db_, "SELECT fr.name, d.error FROM detections d JOIN frames fr ON fr.id = d.frame_id "
+                   "WHERE d.detector=? AND d.error IS NOT NULL ORDER BY fr.seq, fr.name");
+  q.bind(1, detector);
+  std::vector<std::pair<std::string, std::string>> out;
+  while (q.step()) out.emplace_back(q.text(0), q.text(1));
+  return out;
+}
+
+EmbeddingSet FaceStore::embeddings(const std::string& detector, const std::string& embedder) const {
+  auto fs = faces(detector);
+  std::map<std::int64_t, std::size_t> row;
+  for (std::size_t i = 0; i < fs.size(); ++i) row[fs[i].id] = i;
+  Statement q(db_, "SELECT e.face_id, e.dim, e.metric, e.vec FROM embeddings e JOIN faces f ON f.id = e.face_id "
+                   "WHERE f.detector=? AND e.embedder=?");
+  q.bind(1, detector).bind(2, embedder);
+  EmbeddingSet set;
+  std::size_t filled = 0;
+  while (q.step()) {
+    auto it = row.find(q.integer(0));
+    if (it == row.end()) continue;
+    if (set.dim == 0) {
+      set.dim = static_cast<std::size_t>(q.integer(1));
+      set.metric = metric_from_string(q.text(2)).value_or(Metric::euclidean);
+      set.data.assign(fs.size() * set.dim, 0.0f);
+    }
+    auto v = q.floats(3);
+    if (v.size() != set.dim) throw Error(ExitCode::store, "The face store holds embeddings of mixed dimensions for one embedder.");
+    std::copy(v.begin(), v.end(), set.data.begin() + static_cast<std::ptrdiff_t>(it->second * set.dim));
+    ++filled;
+  }
+  if (filled != fs.size())
+    throw Error(ExitCode::store, fmt::format("{} of {} faces have no '{}' embedding; run `castnet extract` again to finish them.",
+                                             fs.size() - filled, fs.size(), embedder));
+  return set;
+}
+
+std::int64_t FaceStore::save_clustering(const ClusteringRun& run, const std::vector<std::int64_t>& face_ids,
+                                        const std::vector<int>& labels) {
+  Transaction tx(db_);
+  Statement ins(db_, "INSERT INTO clusterings(detector, embedder, clusterer) VALUES(?,?,?) RETURNING id");
+  ins.bind(1, run.detector).bind(2, run.embedder).bind(3, run.clusterer);
+  if (!ins.step()) throw Error(ExitCode::store, "The face store did not return a clustering id.");
+  std::int64_t id = ins.integer(0);
+  ins.run();
+  Statement lab(db_, "INSERT INTO labels(clustering_id, face_id, label) VALUES(?,?,?)");
+  for (std::size_t i = 0; i < face_ids.size(); ++i)
+    lab.bind(1, id).bind(2, face_ids[i]).bind(3, std::int64_t{labels[i]}).run();
+  tx.commit();
+  return id;
+}
+
+std::optional<ClusteringRun> FaceStore::latest_clustering() const {
+  Statement q(db_, "SELECT id, detector, embedder, clusterer FROM clusterings ORDER BY id DESC LIMIT 1");
+  if (!q.step()) return std::nullopt;
+  return ClusteringRun{q.integer(0), q.text(1), q.text(2), q.text(3)};
+}
+
+std::vector<int> FaceStore::labels(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const {
+  Statement q(db_, "SELECT face_id, label FROM labels WHERE clustering_id=?");
+  q.bind(1, clustering_id);
+  std::map<std::int64_t, int> by_face;
+  while (q.step()) by_face[q.integer(0)] = static_cast<int>(q.integer(1));
+  std::vector<int> out;
+  out.reserve(face_ids.size());
+  for (auto id : face_ids) {
+    auto it = by_face.find(id);
+    out.push_back(it == by_face.end() ? -1 : it->second);
+  }
+  return out;
+}
+
+void FaceStore::set_meta(const std::string& key, const std::string& value) {
+  Statement q(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
+  q.bind(1, key).bind(2, value).run();
+}
+
+std::optional<std::string> FaceStore::meta(const std::string& key) const {
+  Statement q(db_, "SELECT value FROM meta WHERE key=?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+}  // namespace castnet

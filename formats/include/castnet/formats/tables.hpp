@@ -1,0 +1,26 @@
+// The text outputs: faces.csv, and the seed's cluster.txt and Gephi Data Laboratory CSVs.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "castnet/graph.hpp"
+#include "castnet/store.hpp"
+
+namespace castnet::formats {
+
+// RFC 4180 quoting, only where a field needs it.
+std::string csv_field(const std::string& s);
+
+// header frame,left,top,right,bottom,score,label: one row per detected face.
+void write_faces_csv(std::ostream& out, const std::vector<StoredFrame>& frames,
+                     const std::vector<StoredFace>& faces, const std::vector<int>& labels);
+
+// The seed's lines, one per face: [MATCH] FACEID="<label>" IMG="<crop path>".
+void write_cluster_txt(std::ostream& out, const std::vector<std::string>& crops, const std::vector<int>& labels);
+
+// nodes.csv: Id,Image  and  edges.csv: Source,Target,Type,Weight,CocurFrames (the seed's columns).
+void write_nodes_csv(std::ostream& out, const Graph& g);
+void write_edges_csv(std::ostream& out, const Graph& g);
+
+}  // namespace castnet::formats

@@ -1,0 +1,162 @@
+#include "castnet/formats/face_images.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "castnet/errors.hpp"
+#include "castnet/neighbors.hpp"
+
+namespace castnet::formats {
+
+namespace fs = std::filesystem;
+
+const char* describe(NodeImageRule r) {
+  return r == NodeImageRule::largest ? "largest: the largest face of each person (the seed's rule)"
+                                     : "best: the sharpest of the large faces nearest each person's cluster centre";
+}
+
+namespace {
+
+// A little context around the box reads better as a node picture than the tight detector box.
+cv::Rect crop_rect(const Box& b, int cols, int rows) {
+  long mx = b.width() / 5, my = b.height() / 5;
+  long l = std::max(0L, b.left - mx), t = std::max(0L, b.top - my);
+  long r = std::min<long>(cols, b.right + 1 + mx), btm = std::min<long>(rows, b.bottom + 1 + my);
+  return {int(l), int(t), int(std::max(1L, r - l)), int(std::max(1L, btm - t))};
+}
+
+// Variance of the Laplacian on a fixed-size grey copy: a standard focus measure, made
+// comparable across face sizes by the resize.
+double sharpness(const cv::Mat& bgr) {
+  cv::Mat grey, small, lap;
+  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
+  cv::resize(grey, small, {96, 96}, 0, 0, cv::INTER_AREA);
+  cv::Laplacian(small, lap, CV_64F);
+  cv::Scalar mean, dev;
+  cv::meanStdDev(lap, mean, dev);
+  return dev[0] * dev[0];
+}
+
+void write_jpeg(const fs::path& path, const cv::Mat& bgr) {
+  if (!cv::imwrite(path.string(), bgr, {cv::IMWRITE_JPEG_QUALITY, 90}))
+    throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's space and permissions.", path.string()));
+}
+
+cv::Mat grid(const std::vector<cv::Mat>& tiles, int tile, std::size_t max_cols) {
+  std::size_t cols = std::min(max_cols, std::max<std::size_t>(1, tiles.size()));
+  std::size_t rows = (tiles.size() + cols - 1) / cols;
+  cv::Mat canvas(int(std::max<std::size_t>(rows, 1) * tile), int(cols * tile), CV_8UC3, cv::Scalar(0, 0, 0));
+  for (std::size_t i = 0; i < tiles.size(); ++i)
+    if (!tiles[i].empty()) tiles[i].copyTo(canvas(cv::Rect(int(i % cols) * tile, int(i / cols) * tile, tile, tile)));
+  return canvas;
+}
+
+}  // namespace
+
+FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageOptions& opt) {
+  for (const char* d : {"faces", "montages", "node_images"}) fs::create_directories(out / d);
+  const std::size_t n = net.faces.size();
+  FaceImages result;
+  result.crops.resize(n);
+  for (std::size_t i = 0; i < n; ++i) result.crops[i] = fmt::format("faces/{}-{}.jpg", net.labels[i], net.faces[i].id);
+
+  // Faces of each cluster in broadcast order; which of them become montage tiles.
+  std::map<int, std::vector<std::size_t>> members;
+  for (std::size_t i = 0; i < n; ++i)
+    if (net.labels[i] >= 0) members[net.labels[i]].push_back(i);
+  std::vector<char> wants_tile(n, 0);
+  for (auto& [label, idx] : members) {
+    std::size_t k = std::min(idx.size(), opt.max_tiles);
+    for (std::size_t j = 0; j < k; ++j) wants_tile[idx[j * idx.size() / k]] = 1;
+  }
+
+  std::map<std::int64_t, std::vector<std::size_t>> by_frame;
+  for (std::size_t i = 0; i < n; ++i) by_frame[net.faces[i].frame_id].push_back(i);
+  std::map<std::int64_t, const StoredFrame*> frame_of;
+  for (const auto& f : net.frames) frame_of[f.id] = &f;
+  std::vector<std::pair<const StoredFrame*, const std::vector<std::size_t>*>> jobs;
+  for (const auto& [id, idx] : by_frame) jobs.emplace_back(frame_of.at(id), &idx);
+
+  std::vector<double> sharp(n, 0.0);
+  std::vector<cv::Mat> tiles(n);
+  std::vector<char> missing(jobs.size(), 0);
+  parallel_for(jobs.size(), opt.threads, [&](std::size_t j) {
+    std::ifstream in(jobs[j].first->location, std::ios::binary);
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string error;
+    cv::Mat rgb = decode_rgb(bytes, error), bgr;
+    if (rgb.empty()) {
+      missing[j] = 1;
+      return;
+    }
+    cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+    for (std::size_t i : *jobs[j].second) {
+      cv::Mat crop = bgr(crop_rect(net.faces[i].face.box, bgr.cols, bgr.rows));
+      write_jpeg(out / result.crops[i], crop);
+      sharp[i] = sharpness(crop);
+      if (wants_tile[i]) cv::resize(crop, tiles[i], {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
+    }
+  });
+  for (std::size_t j = 0; j < jobs.size(); ++j)
+    if (missing[j])
+      std::fprintf(stderr, "warning: frame %s is no longer readable; its face crops are missing.\n",
+                   jobs[j].first->name.c_str());
+
+  std::map<int, std::string> node_image;
+  std::vector<cv::Mat> people_tiles;
+  for (auto& [label, idx] : members) {
+    std::size_t pick = idx.front();
+    long max_area = 0;
+    for (std::size_t i : idx) {
+      long a = net.faces[i].face.box.area();
+      if (a > max_area) max_area = a, pick = i;
+    }
+    if (opt.node_image == NodeImageRule::best && net.embeddings.dim) {
+      const std::size_t dim = net.embeddings.dim;
+      std::vector<float> centre(dim, 0.0f);
+      for (std::size_t i : idx)
+        for (std::size_t d = 0; d < dim; ++d) centre[d] += net.embeddings.row(i)[d] / float(idx.size());
+      std::vector<std::pair<double, std::size_t>> near;  // large faces by distance to the centre
+      for (std::size_t i : idx)
+        if (2 * net.faces[i].face.box.area() >= max_area)
+          near.emplace_back(distance(net.embeddings.row(i), centre.data(), dim, net.embeddings.metric), i);
+      std::sort(near.begin(), near.end());
+      near.resize(std::min<std::size_t>(near.size(), 5));
+      pick = near.front().second;
+      for (auto& [dist, i] : near)
+        if (sharp[i] > sharp[pick]) pick = i;
+    }
+    std::string rel = fmt::format("node_images/{}.jpg", label);
+    std::error_code ec;
+    fs::copy_file(out / result.crops[pick], out / rel, fs::copy_options::overwrite_existing, ec);
+    node_image[label] = rel;
+
+    std::vector<cv::Mat> cluster_tiles;
+    for (std::size_t i : idx)
+      if (wants_tile[i]) cluster_tiles.push_back(tiles[i]);
+    write_jpeg(out / fmt::format("montages/montage-{}.jpg", label), grid(cluster_tiles, opt.tile, 10));
+
+    // The chosen face may not be a montage tile (large clusters are sampled): read it back.
+    cv::Mat t = tiles[pick].clone();
+    if (t.empty()) {
+      cv::Mat img = cv::imread((out / rel).string());
+      t = cv::Mat(opt.tile, opt.tile, CV_8UC3, cv::Scalar(0, 0, 0));
+      if (!img.empty()) cv::resize(img, t, {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
+    }
+    cv::putText(t, std::to_string(label), {4, opt.tile - 6}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 3);
+    cv::putText(t, std::to_string(label), {4, opt.tile - 6}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {255, 255, 255}, 1);
+    people_tiles.push_back(t);
+  }
+  write_jpeg(out / "montages/montage-all.jpg", grid(people_tiles, opt.tile, 10));
+
+  for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) net.graph[v].image = node_image[net.graph[v].identity];
+  return result;
+}
+
+}  // namespace castnet::formats

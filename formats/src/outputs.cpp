@@ -1,0 +1,46 @@
+#include "castnet/formats/outputs.hpp"
+
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "castnet/errors.hpp"
+#include "castnet/formats/tables.hpp"
+
+namespace castnet::formats {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Written to a temporary name and renamed: a reader never sees half a file.
+template <class Fn>
+void write_file(const fs::path& path, Fn&& fill) {
+  fs::path tmp = path;
+  tmp += ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's permissions.", path.string()));
+    fill(out);
+    out.flush();
+    if (!out) throw Error(ExitCode::output, fmt::format("{} could not be written completely (disk full?).", path.string()));
+  }
+  fs::rename(tmp, path);
+}
+
+}  // namespace
+
+void write_outputs(const fs::path& out, Network& net, const OutputOptions& opt) {
+  FaceImages images = write_face_images(out, net, opt.images);
+  write_file(out / "faces.csv", [&](std::ostream& o) { write_faces_csv(o, net.frames, net.faces, net.labels); });
+  write_file(out / "cluster.txt", [&](std::ostream& o) { write_cluster_txt(o, images.crops, net.labels); });
+  write_file(out / "nodes.csv", [&](std::ostream& o) { write_nodes_csv(o, net.graph); });
+  write_file(out / "edges.csv", [&](std::ostream& o) { write_edges_csv(o, net.graph); });
+  GexfOptions gexf{opt.gexf_version,
+                   fmt::format("Faces that appear together on screen. Detector {}, embedder {}, clusterer {}, edge rule {}. Node image: {}.",
+                               net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key,
+                               describe(opt.images.node_image))};
+  write_file(out / "graph.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf); });
+}
+
+}  // namespace castnet::formats
