@@ -37,8 +37,16 @@ FrameResult process_frame(const FrameSource& source, const FrameRef& ref, std::i
   }
   r.width = frame.rgb.cols;
   r.height = frame.rgb.rows;
-  r.faces = detector.detect(frame.rgb);
-  if (!r.faces.empty()) r.embeddings = embedder.embed(frame.rgb, r.faces);
+  // A plugin's own exception types (dlib::error, ...) die with the plugin library: turn them into
+  // our Error, whose type lives in libcastnet, before they travel further.
+  try {
+    r.faces = detector.detect(frame.rgb);
+    if (!r.faces.empty()) r.embeddings = embedder.embed(frame.rgb, r.faces);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw Error(ExitCode::plugin, fmt::format("A plugin failed on frame {}: {}.", ref.name, e.what()));
+  }
   if (r.embeddings.size() != r.faces.size())
     throw Error(ExitCode::plugin, fmt::format("The embedder returned {} embeddings for {} faces in {}.",
                                               r.embeddings.size(), r.faces.size(), ref.name));

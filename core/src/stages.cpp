@@ -1,3 +1,4 @@
+#include "castnet/errors.hpp"
 #include "castnet/plugin.hpp"
 #include "castnet/stages.hpp"
 
@@ -5,6 +6,7 @@ namespace castnet {
 
 // Out of line so that Stage's type information lives once, in libcastnet, for every plugin.
 Stage::~Stage() = default;
+Error::~Error() = default;
 
 const char* to_string(PluginKind k) {
   switch (k) {

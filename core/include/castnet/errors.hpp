@@ -20,6 +20,10 @@ enum class ExitCode : int {
 class Error : public std::runtime_error {
  public:
   Error(ExitCode code, const std::string& sentence) : std::runtime_error(sentence), code_(code) {}
+  Error(const Error&) = default;
+  // Out of line: the vtable and type information live in libcastnet, not in each plugin, so an
+  // Error thrown by a plugin stays valid after the plugin is unloaded and is caught as an Error.
+  ~Error() override;
   ExitCode code() const noexcept { return code_; }
 
  private:

@@ -1,0 +1,37 @@
+// Running the built `castnet` binary from tests.
+#pragma once
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "support.hpp"
+
+namespace castnet::test {
+
+struct CliResult {
+  int code;
+  std::string output;  // stdout and stderr
+};
+
+inline CliResult castnet_cli(const std::string& args, const std::string& env = "") {
+  std::string log;
+  int code = run(fmt::format("{} {} {}", env, CASTNET_BIN, args), &log);
+  return {code, log};
+}
+
+inline fs::path temp_dir(const std::string& name) {
+  // Per process: ctest may run tests of one binary side by side.
+  fs::path p = fs::temp_directory_path() / fmt::format("castnet_e2e_{}_{}", name, ::getpid());
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+inline std::size_t count_lines(const fs::path& p) {
+  std::ifstream in(p);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+}  // namespace castnet::test

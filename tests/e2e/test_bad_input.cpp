@@ -1,0 +1,126 @@
+// Bad input ends in one clear sentence and a documented exit code (docs/cli.md), or, for bad
+// frames among good ones, a warning, a count, and a finished run. Nothing stored is lost.
+#include "castnet/errors.hpp"
+#include "castnet/store.hpp"
+#include "cli.hpp"
+
+namespace castnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int code(ExitCode c) { return static_cast<int>(c); }
+
+fs::path frame(int n) {
+  return test::shared_dir() / fmt::format("data/frames/hamilton_360/SHOW_20230313_083000_demo-{:06d}.jpg", n);
+}
+
+// The message is one sentence on one line, prefixed "castnet: ".
+void expect_one_sentence(const std::string& output, const std::string& needle) {
+  auto at = output.find("castnet: ");
+  ASSERT_NE(at, std::string::npos) << output;
+  std::string line = output.substr(at, output.find('\n', at) - at);
+  EXPECT_NE(line.find(needle), std::string::npos) << line;
+  EXPECT_EQ(line.back(), '.') << line;
+}
+
+class BadInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CASTNET_REQUIRE_SHARED();
+    CASTNET_REQUIRE_MODELS();
+  }
+};
+
+TEST_F(BadInput, EmptyFolder) {
+  auto dir = test::temp_dir("empty");
+  auto r = test::castnet_cli(fmt::format("run {} -o {}/out", dir.string(), dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::input));
+  expect_one_sentence(r.output, "holds no image files");
+}
+
+TEST_F(BadInput, MissingFolder) {
+  auto r = test::castnet_cli("run /nonexistent/frames -o /tmp/castnet_never");
+  EXPECT_EQ(r.code, code(ExitCode::input));
+  expect_one_sentence(r.output, "does not exist");
+}
+
+TEST_F(BadInput, OnlyATextFileNamedJpg) {
+  auto dir = test::temp_dir("textjpg");
+  fs::create_directories(dir / "frames");
+  std::ofstream(dir / "frames/notes-000001.jpg") << "these are not pixels\n";
+  auto r = test::castnet_cli(fmt::format("run {}/frames -o {}/out --quiet", dir.string(), dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::input));
+  expect_one_sentence(r.output, "No frame in");
+}
+
+TEST_F(BadInput, BadFramesAmongGoodOnesAreCountedAndSkipped) {
+  auto dir = test::temp_dir("mixed");
+  fs::create_directories(dir / "frames");
+  for (int n : {1, 2, 3}) fs::copy_file(frame(n), dir / fmt::format("frames/SHOW-{:06d}.jpg", n));
+  std::ofstream(dir / "frames/SHOW-000004.jpg") << "text, not a JPEG";
+  std::ofstream(dir / "frames/SHOW-000005.jpg");  // 0 bytes
+  std::string jpeg = test::slurp(frame(4));
+  std::ofstream(dir / "frames/SHOW-000006.jpg", std::ios::binary) << jpeg.substr(0, jpeg.size() / 2);  // truncated
+  auto r = test::castnet_cli(fmt::format("run {}/frames -o {}/out --quiet --cluster dbscan:min_samples=1", dir.string(), dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("6 frames (0 done before), 3 faces, 3 unreadable"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("warning: frame SHOW-000006.jpg is unreadable (truncated JPEG"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("warning: frame SHOW-000005.jpg is unreadable (empty file)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("warning: frame SHOW-000004.jpg is unreadable (not a readable image)"), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "out/graph.gexf"));
+}
+
+TEST_F(BadInput, MissingModelFile) {
+  auto dir = test::temp_dir("nomodel");
+  fs::create_directories(dir / "frames");
+  fs::copy_file(frame(1), dir / "frames/a-000001.jpg");
+  auto r = test::castnet_cli(fmt::format("run {}/frames -o {}/out", dir.string(), dir.string()),
+                             fmt::format("CASTNET_MODELS={}/models", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::model));
+  expect_one_sentence(r.output, "shape_predictor_5_face_landmarks.dat is missing");
+}
+
+TEST_F(BadInput, UnknownPluginAndBadParameters) {
+  auto dir = test::temp_dir("badparams");
+  fs::create_directories(dir / "frames");
+  fs::copy_file(frame(1), dir / "frames/a-000001.jpg");
+  std::string base = fmt::format("run {}/frames -o {}/out --quiet", dir.string(), dir.string());
+  auto r = test::castnet_cli(base + " --detector no-such-detector");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "No detector plugin named 'no-such-detector'; installed: dlib-hog");
+  r = test::castnet_cli(base + " --cluster dbscan:epsilon=0.5");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "dbscan has no parameter 'epsilon'");
+  r = test::castnet_cli(base + " --cluster dbscan:eps=-0.5");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "parameter 'eps' takes number of at least 0, not '-0.5'");
+  r = test::castnet_cli(base + " --detector dlib-hog:upsample=lots");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "parameter 'upsample' takes integer from 0 to 4, not 'lots'");
+}
+
+TEST_F(BadInput, AFailingLaterStageKeepsWhatWasStored) {
+  auto dir = test::temp_dir("keep");
+  fs::create_directories(dir / "frames");
+  for (int n : {1, 2}) fs::copy_file(frame(n), dir / fmt::format("frames/a-{:06d}.jpg", n));
+  ASSERT_EQ(test::castnet_cli(fmt::format("extract {}/frames -o {}/out --quiet", dir.string(), dir.string())).code, 0);
+  auto r = test::castnet_cli(fmt::format("cluster -o {}/out --cluster dbscan:min_samples=0", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  r = test::castnet_cli(fmt::format("run {}/frames -o {}/out --edges nope", dir.string(), dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  FaceStore store(dir / "out/castnet.sqlite");
+  EXPECT_EQ(store.faces("dlib-hog:upsample=1").size(), 2u);
+  auto again = test::castnet_cli(fmt::format("extract {}/frames -o {}/out --quiet", dir.string(), dir.string()));
+  EXPECT_NE(again.output.find("2 frames (2 done before)"), std::string::npos) << again.output;
+}
+
+TEST_F(BadInput, CommandsBeforeExtractionSayWhatToRunFirst) {
+  auto dir = test::temp_dir("noextract");
+  auto r = test::castnet_cli(fmt::format("graph -o {}/out", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::store));
+  expect_one_sentence(r.output, "holds no face store");
+}
+
+}  // namespace
+}  // namespace castnet

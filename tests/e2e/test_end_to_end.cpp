@@ -1,0 +1,137 @@
+// `castnet run` on the 60 Hamilton frames (a singer and a pianist): every output is there, and the
+// two people come out as the two largest clusters, each matching its labeled photos.
+#include <map>
+#include <set>
+
+#include "castnet/metric.hpp"
+#include "castnet/store.hpp"
+#include "cli.hpp"
+
+namespace castnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path frames() { return test::shared_dir() / "data/frames/hamilton_360"; }
+
+// Labeled photos (faces/<person>/...) with face_recognition's encodings.
+std::vector<std::pair<std::string, std::vector<float>>> labeled_photos() {
+  auto csv = test::read_csv(test::shared_dir() / "reference/face_recognition/hog_encodings.csv");
+  std::vector<std::pair<std::string, std::vector<float>>> out;
+  int e0 = csv.col("e0");
+  for (const auto& r : csv.rows) {
+    if (r[0].rfind("faces/", 0) != 0) continue;
+    std::vector<float> v;
+    for (int d = 0; d < 128; ++d) v.push_back(std::stof(r[e0 + d]));
+    out.emplace_back(test::split(r[0], '/')[1], v);
+  }
+  return out;
+}
+
+// The person whose labeled photo is nearest to most faces of the cluster.
+std::string majority_person(const EmbeddingSet& x, const std::vector<std::size_t>& members) {
+  auto photos = labeled_photos();
+  std::map<std::string, int> votes;
+  for (auto i : members) {
+    auto best = std::min_element(photos.begin(), photos.end(), [&](const auto& a, const auto& b) {
+      return distance(x.row(i), a.second.data(), 128, Metric::euclidean) < distance(x.row(i), b.second.data(), 128, Metric::euclidean);
+    });
+    ++votes[best->first];
+  }
+  return std::max_element(votes.begin(), votes.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
+}
+
+class HamiltonRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!fs::is_directory(frames()) || !fs::exists(default_models_dir() / "dlib_face_recognition_resnet_model_v1.dat")) return;
+    out_ = test::temp_dir("hamilton");
+    result_ = test::castnet_cli(fmt::format("run {} -o {} --quiet", frames().string(), out_.string()));
+  }
+  void SetUp() override {
+    CASTNET_REQUIRE_SHARED();
+    CASTNET_REQUIRE_MODELS();
+    ASSERT_EQ(result_.code, 0) << result_.output;
+  }
+  static inline fs::path out_;
+  static inline test::CliResult result_{-1, ""};
+};
+
+TEST_F(HamiltonRun, WritesEveryOutput) {
+  for (const char* f : {"castnet.sqlite", "cluster.txt", "faces.csv", "nodes.csv", "edges.csv", "graph.gexf",
+                        "montages/montage-all.jpg"})
+    EXPECT_TRUE(fs::is_regular_file(out_ / f)) << f;
+  auto faces = test::read_csv(out_ / "faces.csv");
+  EXPECT_EQ(faces.header, (std::vector<std::string>{"frame", "left", "top", "right", "bottom", "score", "label"}));
+  EXPECT_EQ(faces.rows.size(), 40u);  // face_recognition finds 40 faces in these frames
+  EXPECT_EQ(test::count_lines(out_ / "cluster.txt"), 40u);
+  std::size_t crops = 0;
+  for (const auto& e : fs::directory_iterator(out_ / "faces")) crops += e.path().extension() == ".jpg";
+  EXPECT_EQ(crops, 40u);
+  auto nodes = test::read_csv(out_ / "nodes.csv");
+  EXPECT_EQ(nodes.header, (std::vector<std::string>{"Id", "Image"}));
+  EXPECT_GE(nodes.rows.size(), 2u);
+  for (const auto& r : nodes.rows) {
+    EXPECT_TRUE(fs::is_regular_file(out_ / r[1])) << r[1];
+    EXPECT_TRUE(fs::is_regular_file(out_ / fmt::format("montages/montage-{}.jpg", r[0]))) << r[0];
+  }
+  EXPECT_EQ(test::read_csv(out_ / "edges.csv").header,
+            (std::vector<std::string>{"Source", "Target", "Type", "Weight", "CocurFrames"}));
+  std::string gexf = test::slurp(out_ / "graph.gexf");
+  EXPECT_NE(gexf.find("<attvalue for=\"image\" value=\"node_images/"), std::string::npos);
+  EXPECT_NE(gexf.find("<attvalue for=\"pageranks\""), std::string::npos);
+  std::string first_line = test::slurp(out_ / "cluster.txt").substr(0, 40);
+  EXPECT_EQ(first_line.rfind("[MATCH] FACEID=\"", 0), 0u) << first_line;
+}
+
+TEST_F(HamiltonRun, ReclusteringFindsTheSingerAndThePianistAsTheTwoLargestClusters) {
+  // The seed's eps 0.4 splits the singer's distant shots (50 px faces) from his close-ups;
+  // face_recognition's own tolerance is 0.6. At 0.5 the two people come out whole.
+  auto c = test::castnet_cli(fmt::format("cluster -o {} --cluster dbscan:eps=0.5 --quiet", out_.string()));
+  ASSERT_EQ(c.code, 0) << c.output;
+  FaceStore store(out_ / "castnet.sqlite");
+  auto run = store.latest_clustering();
+  ASSERT_TRUE(run);
+  auto faces = store.faces(run->detector);
+  auto x = store.embeddings(run->detector, run->embedder);
+  std::vector<std::int64_t> ids;
+  for (const auto& f : faces) ids.push_back(f.id);
+  auto labels = store.labels(run->id, ids);
+  std::map<int, std::vector<std::size_t>> members;
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] >= 0) members[labels[i]].push_back(i);
+  ASSERT_GE(members.size(), 2u);
+  std::vector<std::pair<std::size_t, int>> by_size;
+  for (const auto& [l, m] : members) by_size.emplace_back(m.size(), l);
+  std::sort(by_size.rbegin(), by_size.rend());
+  // Truth for this clip, checked by eye: frames 1-47 show the singer (Lin-Manuel Miranda: far right
+  // of the stage, then in close-up), frames 48-60 the pianist (Alex Lacamoire).
+  auto frame_number = [&](std::size_t i) {
+    for (const auto& f : store.frames())
+      if (f.id == faces[i].frame_id) return std::stoi(f.name.substr(f.name.size() - 10, 6));
+    return -1;
+  };
+  const auto& singer = members[by_size[0].second];
+  const auto& pianist = members[by_size[1].second];
+  for (auto i : singer) EXPECT_LE(frame_number(i), 47) << "a pianist face in the singer's cluster";
+  for (auto i : pianist) EXPECT_GE(frame_number(i), 48) << "a singer face in the pianist's cluster";
+  EXPECT_EQ(pianist.size(), 6u);  // every face face_recognition finds in frames 48-60
+  // And the singer's cluster is the singer of the labeled photo set.
+  EXPECT_EQ(majority_person(x, singer), "lin_manuel_miranda");
+
+  // `castnet graph` re-runs from the store, and the same store gives the same bytes.
+  ASSERT_EQ(test::castnet_cli(fmt::format("graph -o {} --quiet", out_.string())).code, 0);
+  std::string first = test::slurp(out_ / "graph.gexf");
+  ASSERT_EQ(test::castnet_cli(fmt::format("graph -o {} --quiet", out_.string())).code, 0);
+  EXPECT_EQ(first, test::slurp(out_ / "graph.gexf"));
+  EXPECT_EQ(test::read_csv(out_ / "nodes.csv").rows.size(), 2u);
+}
+
+TEST_F(HamiltonRun, ExtractResumesWithoutRedoingFrames) {
+  auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet", frames().string(), out_.string()));
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("60 frames (60 done before), 0 faces"), std::string::npos) << again.output;
+}
+
+}  // namespace
+}  // namespace castnet

@@ -1,0 +1,93 @@
+// Helpers shared by the tests: where ../shared is, reading its CSVs, the built plugins.
+#pragma once
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "castnet/registry.hpp"
+
+namespace castnet::test {
+
+namespace fs = std::filesystem;
+
+// ../shared beside the repository (CASTNET_SHARED overrides).
+inline fs::path shared_dir() {
+  if (const char* s = std::getenv("CASTNET_SHARED")) return s;
+  return fs::path(CASTNET_SOURCE_DIR).parent_path() / "shared";
+}
+
+#define CASTNET_REQUIRE_SHARED()                                                              \
+  do {                                                                                        \
+    if (!std::filesystem::is_directory(::castnet::test::shared_dir() / "data"))               \
+      GTEST_SKIP() << "../shared (test data and references) is absent: "                      \
+                   << ::castnet::test::shared_dir() << "; set CASTNET_SHARED to its location"; \
+  } while (0)
+
+#define CASTNET_REQUIRE_MODELS()                                                                   \
+  do {                                                                                             \
+    if (!std::filesystem::exists(::castnet::default_models_dir() / "shape_predictor_5_face_landmarks.dat")) \
+      GTEST_SKIP() << "dlib models are absent from " << ::castnet::default_models_dir()            \
+                   << "; run scripts/fetch-models";                                                \
+  } while (0)
+
+// A CSV with a header row, as rows of column -> text. No quoted fields in the references.
+struct Csv {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  int col(const std::string& name) const {
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name) return static_cast<int>(i);
+    throw std::runtime_error("no column " + name);
+  }
+};
+
+inline std::vector<std::string> split(const std::string& line, char sep = ',') {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string item;
+  while (std::getline(ss, item, sep)) out.push_back(item);
+  if (!line.empty() && line.back() == sep) out.emplace_back();
+  return out;
+}
+
+inline Csv read_csv(const fs::path& path) {
+  Csv csv;
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::string line;
+  std::getline(in, line);
+  csv.header = split(line);
+  while (std::getline(in, line))
+    if (!line.empty()) csv.rows.push_back(split(line));
+  return csv;
+}
+
+// Debian's interpreter, where python3-sklearn and python3-networkx live (PATH may lead elsewhere).
+inline std::string python() { return fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; }
+
+inline std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The plugins of this build (libcastnet's own folder), shared by every test in a binary.
+inline const PluginRegistry& registry() {
+  static PluginRegistry reg(PluginRegistry::default_dirs());
+  return reg;
+}
+
+// Runs a shell command, returns its exit code; output goes to `log` if given.
+inline int run(const std::string& cmd, std::string* log = nullptr) {
+  std::string full = cmd + " > " + (log ? "/tmp/castnet_test_cmd.log 2>&1" : "/dev/null 2>&1");
+  int rc = std::system(full.c_str());
+  if (log) *log = slurp("/tmp/castnet_test_cmd.log");
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+}  // namespace castnet::test

@@ -1,0 +1,67 @@
+// The face store keeps what was committed and reports what is done, so extraction resumes.
+#include <filesystem>
+
+#include "castnet/errors.hpp"
+#include "castnet/store.hpp"
+#include "support.hpp"
+
+namespace castnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh(const char* name) {
+  fs::path p = fs::temp_directory_path() / name;
+  fs::remove(p);
+  fs::remove(p.string() + "-wal");
+  fs::remove(p.string() + "-shm");
+  return p;
+}
+
+TEST(FaceStore, RoundTripsFacesEmbeddingsAndLabels) {
+  auto path = fresh("castnet_store_test.sqlite");
+  {
+    FaceStore store(path);
+    auto ids = store.add_frames({{"a-000001.jpg", "/x/a-000001.jpg", 0}, {"a-000002.jpg", "/x/a-000002.jpg", 1}});
+    ASSERT_EQ(ids.size(), 2u);
+    FrameResult r;
+    r.frame_id = ids[1];
+    r.faces = {Face{{1, 2, 30, 40}, 0.5, {{3, 4}, {5, 6}}}};
+    r.embeddings = {{0.25f, -1.5f}};
+    FrameResult bad;
+    bad.frame_id = ids[0];
+    bad.error = "truncated JPEG";
+    store.save("det", "emb", {r, bad});
+  }
+  FaceStore store(path);  // reopened: everything committed is there
+  EXPECT_EQ(store.done_frames("det", "emb").size(), 2u);
+  EXPECT_TRUE(store.done_frames("det", "other").empty());
+  auto faces = store.faces("det");
+  ASSERT_EQ(faces.size(), 1u);
+  EXPECT_EQ(faces[0].face.box.right, 30);
+  ASSERT_EQ(faces[0].face.landmarks.size(), 2u);
+  EXPECT_EQ(faces[0].face.landmarks[1].y, 6);
+  auto x = store.embeddings("det", "emb");
+  EXPECT_EQ(x.dim, 2u);
+  EXPECT_FLOAT_EQ(x.row(0)[1], -1.5f);
+  auto unreadable = store.unreadable("det");
+  ASSERT_EQ(unreadable.size(), 1u);
+  EXPECT_EQ(unreadable[0].first, "a-000001.jpg");
+  auto id = store.save_clustering({0, "det", "emb", "dbscan"}, {faces[0].id}, {4});
+  EXPECT_EQ(store.latest_clustering()->id, id);
+  EXPECT_EQ(store.labels(id, {faces[0].id}), std::vector<int>{4});
+}
+
+TEST(FaceStore, RefusesAFileThatIsNotAStore) {
+  auto path = fresh("castnet_not_a_store.sqlite");
+  std::ofstream(path) << "this is not sqlite, it is text that goes on long enough to be a header";
+  try {
+    FaceStore store(path);
+    FAIL() << "opened a text file as a store";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::store);
+  }
+}
+
+}  // namespace
+}  // namespace castnet
