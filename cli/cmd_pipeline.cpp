@@ -44,6 +44,7 @@ void do_extract(const Options& o, const PluginRegistry& reg) {
   store.set_meta("embedder", s.embedder_key);
   BlasInfo blas = blas_info();
   if (!blas.optimized) std::fprintf(stderr, "warning: dlib runs on %s; embeddings are ~15x slower than with OpenBLAS.\n", blas.name.c_str());
+  if (!o.quiet) fmt::print("extract: built for {}, BLAS: {}\n", build_isa(), blas.name);
   double rate = s.seconds > 0 ? s.processed / s.seconds : 0;
   fmt::print("extract: {} frames ({} done before), {} faces, {} unreadable, {:.1f} s ({:.2f} frames/s)\n", s.frames, s.resumed,
              s.faces, s.unreadable, s.seconds, rate);

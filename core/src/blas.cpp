@@ -24,7 +24,7 @@ BlasInfo blas_info() {
   if (!h) return {"no libblas.so.3 found", false};
   using config_fn = char* (*)();
   if (auto f = reinterpret_cast<config_fn>(dlsym(h, "openblas_get_config")))
-    return {std::string("OpenBLAS ") + f(), true};
+    return {f(), true};  // "OpenBLAS 0.3.21 ... Haswell ..."
   if (dlsym(h, "bli_info_get_version_str")) return {"BLIS", true};
   if (dlsym(h, "MKL_Get_Version")) return {"MKL", true};
   return {"reference BLAS (slow: install libopenblas0-pthread)", false};
