@@ -115,6 +115,12 @@ void add_pipeline_commands(CLI::App& app, Options& o) {
   add_common(run, o);
   run->callback([&o] {
     with_registry([&](const PluginRegistry& reg) {
+      // Every stage's name and parameters are checked before any frame is read.
+      for (auto [kind, text] : {std::pair{PluginKind::detector, &o.detector}, {PluginKind::embedder, &o.embedder},
+                                {PluginKind::clusterer, &o.clusterer}, {PluginKind::edge_rule, &o.edges}}) {
+        StageSpec spec = parse_stage_spec(*text);
+        validate_params(spec.plugin, reg.find(kind, spec.plugin).params, spec.raw);
+      }
       do_extract(o, reg);
       do_cluster(o, reg);
       do_graph(o, reg);

@@ -109,6 +109,7 @@ TEST_F(BadInput, AFailingLaterStageKeepsWhatWasStored) {
   EXPECT_EQ(r.code, code(ExitCode::usage));
   r = test::castnet_cli(fmt::format("run {}/frames -o {}/out --edges nope", dir.string(), dir.string()));
   EXPECT_EQ(r.code, code(ExitCode::usage));
+  EXPECT_EQ(r.output.find("extract:"), std::string::npos) << "a bad stage must stop the run before any work";
   FaceStore store(dir / "out/castnet.sqlite");
   EXPECT_EQ(store.faces("dlib-hog:upsample=1").size(), 2u);
   auto again = test::castnet_cli(fmt::format("extract {}/frames -o {}/out --quiet", dir.string(), dir.string()));
