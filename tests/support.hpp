@@ -1,5 +1,7 @@
 // Helpers shared by the tests: where ../shared is, reading its CSVs, the built plugins.
 #pragma once
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -84,9 +86,11 @@ inline const PluginRegistry& registry() {
 
 // Runs a shell command, returns its exit code; output goes to `log` if given.
 inline int run(const std::string& cmd, std::string* log = nullptr) {
-  std::string full = cmd + " > " + (log ? "/tmp/castnet_test_cmd.log 2>&1" : "/dev/null 2>&1");
+  // One log per process: ctest runs test processes side by side.
+  fs::path log_file = fs::temp_directory_path() / ("castnet_test_cmd_" + std::to_string(::getpid()) + ".log");
+  std::string full = cmd + " > " + (log ? log_file.string() + " 2>&1" : "/dev/null 2>&1");
   int rc = std::system(full.c_str());
-  if (log) *log = slurp("/tmp/castnet_test_cmd.log");
+  if (log) *log = slurp(log_file);
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
 }
 
