@@ -127,6 +127,27 @@ TEST_F(HamiltonRun, ReclusteringFindsTheSingerAndThePianistAsTheTwoLargestCluste
   EXPECT_EQ(test::read_csv(out_ / "nodes.csv").rows.size(), 2u);
 }
 
+TEST_F(HamiltonRun, TheRunsGexfValidatesAndNetworkxReadsIt) {
+  if (test::run("xmllint --version") != 0) GTEST_SKIP() << "xmllint is missing (scripts/setup installs libxml2-utils)";
+  fs::path schemas = test::temp_dir("schemas");
+  for (const char* version : {"1.2draft", "1.3"}) {
+    ASSERT_EQ(test::castnet_cli(fmt::format("graph -o {} --quiet --gexf-version {}", out_.string(), version)).code, 0);
+    std::string fix = fmt::format("{} {}/tests/gexf/fix_viz_schema.py {} {} {}/{}", test::python(), CASTNET_SOURCE_DIR,
+                                  (test::shared_dir() / "data/gexf/schema").string(), version, schemas.string(), version);
+    ASSERT_EQ(test::run(fix), 0) << fix;
+    std::string log;
+    EXPECT_EQ(test::run(fmt::format("xmllint --noout --schema {}/{}/gexf.xsd {}/graph.gexf", schemas.string(), version,
+                                    out_.string()), &log), 0) << version << ": " << log;
+  }
+  ASSERT_EQ(test::castnet_cli(fmt::format("graph -o {} --quiet", out_.string())).code, 0);  // default: 1.2draft
+  std::string log;
+  ASSERT_EQ(test::run(fmt::format("{} -c \"import networkx as nx, os; g = nx.read_gexf('{}/graph.gexf'); "
+                                  "assert g.number_of_nodes() >= 2; "
+                                  "assert all(os.path.isfile(os.path.join('{}', d['image'])) and d['pageranks'] > 0 "
+                                  "for _, d in g.nodes(data=True)); print('ok', g.number_of_nodes())\"",
+                                  test::python(), out_.string(), out_.string()), &log), 0) << log;
+}
+
 TEST_F(HamiltonRun, ExtractResumesWithoutRedoingFrames) {
   auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet", frames().string(), out_.string()));
   ASSERT_EQ(again.code, 0) << again.output;
