@@ -6,6 +6,7 @@
 #include <dlib/image_transforms.h>
 #include <dlib/opencv/cv_image.h>
 
+#include "box_trim.hpp"
 #include "castnet/plugin.hpp"
 
 namespace castnet {
@@ -33,12 +34,7 @@ class DlibHog final : public Detector {
     std::vector<Face> faces;
     for (const auto& d : dets) {
       Face f;
-      // face_recognition's _trim_css_to_bounds clips right and bottom to the width and height
-      // themselves (not width - 1); we keep that so boxes match its output to the pixel.
-      f.box.left = std::max<long>(d.rect.left(), 0);
-      f.box.top = std::max<long>(d.rect.top(), 0);
-      f.box.right = std::min<long>(d.rect.right(), rgb.cols);
-      f.box.bottom = std::min<long>(d.rect.bottom(), rgb.rows);
+      f.box = trim_to_image(d.rect.left(), d.rect.top(), d.rect.right(), d.rect.bottom(), rgb.cols, rgb.rows);
       f.score = d.detection_confidence;
       faces.push_back(f);
     }
