@@ -19,7 +19,8 @@ std::optional<Metric> metric_from_string(const std::string& s) {
   return std::nullopt;
 }
 
-double distance(const float* a, const float* b, std::size_t dim, Metric m) {
+template <class T>
+double distance_of(const T* a, const T* b, std::size_t dim, Metric m) {
   switch (m) {
     case Metric::euclidean: {
       double s = 0;
@@ -46,5 +47,8 @@ double distance(const float* a, const float* b, std::size_t dim, Metric m) {
   }
   return 0;
 }
+
+double distance(const double* a, const double* b, std::size_t dim, Metric m) { return distance_of(a, b, dim, m); }
+double distance(const float* a, const float* b, std::size_t dim, Metric m) { return distance_of(a, b, dim, m); }
 
 }  // namespace castnet

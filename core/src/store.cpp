@@ -231,7 +231,7 @@ EmbeddingSet FaceStore::embeddings(const std::string& detector, const std::strin
     if (set.dim == 0) {
       set.dim = static_cast<std::size_t>(q.integer(1));
       set.metric = metric_from_string(q.text(2)).value_or(Metric::euclidean);
-      set.data.assign(fs.size() * set.dim, 0.0f);
+      set.data.assign(fs.size() * set.dim, 0.0);
     }
     auto v = q.floats(3);
     if (v.size() != set.dim) throw Error(ExitCode::store, "The face store holds embeddings of mixed dimensions for one embedder.");

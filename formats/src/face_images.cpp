@@ -119,9 +119,9 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
     }
     if (opt.node_image == NodeImageRule::best && net.embeddings.dim) {
       const std::size_t dim = net.embeddings.dim;
-      std::vector<float> centre(dim, 0.0f);
+      std::vector<double> centre(dim, 0.0);
       for (std::size_t i : idx)
-        for (std::size_t d = 0; d < dim; ++d) centre[d] += net.embeddings.row(i)[d] / float(idx.size());
+        for (std::size_t d = 0; d < dim; ++d) centre[d] += net.embeddings.row(i)[d] / double(idx.size());
       std::vector<std::pair<double, std::size_t>> near;  // large faces by distance to the centre
       for (std::size_t i : idx)
         if (2 * net.faces[i].face.box.area() >= max_area)

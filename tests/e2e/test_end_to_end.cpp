@@ -15,14 +15,14 @@ namespace fs = std::filesystem;
 fs::path frames() { return test::shared_dir() / "data/frames/hamilton_360"; }
 
 // Labeled photos (faces/<person>/...) with face_recognition's encodings.
-std::vector<std::pair<std::string, std::vector<float>>> labeled_photos() {
+std::vector<std::pair<std::string, std::vector<double>>> labeled_photos() {
   auto csv = test::read_csv(test::shared_dir() / "reference/face_recognition/hog_encodings.csv");
-  std::vector<std::pair<std::string, std::vector<float>>> out;
+  std::vector<std::pair<std::string, std::vector<double>>> out;
   int e0 = csv.col("e0");
   for (const auto& r : csv.rows) {
     if (r[0].rfind("faces/", 0) != 0) continue;
-    std::vector<float> v;
-    for (int d = 0; d < 128; ++d) v.push_back(std::stof(r[e0 + d]));
+    std::vector<double> v;
+    for (int d = 0; d < 128; ++d) v.push_back(std::stod(r[e0 + d]));
     out.emplace_back(test::split(r[0], '/')[1], v);
   }
   return out;

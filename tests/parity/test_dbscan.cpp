@@ -27,7 +27,7 @@ TEST(Dbscan, EqualsSklearnOnFaceEncodings) {
   int e0 = enc.col("e0");
   for (const auto& r : enc.rows) {
     if (r[0].rfind("faces/", 0) != 0) continue;
-    for (int d = 0; d < 128; ++d) x.data.push_back(std::stof(r[e0 + d]));
+    for (int d = 0; d < 128; ++d) x.data.push_back(std::stod(r[e0 + d]));
   }
   ASSERT_EQ(x.size(), 66u);
   auto ref = test::read_csv(test::shared_dir() / "reference/sklearn/dbscan_labels.csv");
@@ -43,12 +43,10 @@ TEST(Dbscan, EqualsSklearnOnBlobsAndMoons) {
   auto pts = test::read_csv(test::shared_dir() / "reference/hdbscan/points_blobs_moons.csv");
   EmbeddingSet x;
   x.dim = 2;
-  for (const auto& r : pts.rows) x.data.insert(x.data.end(), {std::stof(r[1]), std::stof(r[2])});
+  for (const auto& r : pts.rows) x.data.insert(x.data.end(), {std::stod(r[1]), std::stod(r[2])});
   auto ref = test::read_csv(test::shared_dir() / "reference/sklearn/dbscan_blobs_moons.csv");
   std::vector<int> labels;
   for (const auto& r : ref.rows) labels.push_back(std::stoi(r[ref.col("label")]));
-  // Embeddings are stored as float32; sklearn saw float64. No pair lies close enough to eps
-  // for that to matter here, and the labels must be identical.
   EXPECT_EQ(run_dbscan(x, 0.3, 5).labels, labels);
 }
 

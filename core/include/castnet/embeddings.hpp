@@ -10,10 +10,12 @@ namespace castnet {
 struct EmbeddingSet {
   std::size_t dim = 0;
   Metric metric = Metric::euclidean;
-  std::vector<float> data;  // size() == n * dim
+  // Double precision: clustering decisions compare distances at their last bits (DBSCAN at eps,
+  // HDBSCAN at tied reachabilities), and input coordinates need not be float32 values.
+  std::vector<double> data;  // size() == n * dim
 
   std::size_t size() const { return dim ? data.size() / dim : 0; }
-  const float* row(std::size_t i) const { return data.data() + i * dim; }
+  const double* row(std::size_t i) const { return data.data() + i * dim; }
   double distance(std::size_t i, std::size_t j) const {
     return castnet::distance(row(i), row(j), dim, metric);
   }

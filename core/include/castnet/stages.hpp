@@ -38,7 +38,8 @@ class Embedder : public Stage {
 
 struct Clustering {
   std::vector<int> labels;            // one per embedding; -1 is noise
-  std::vector<double> probabilities;  // optional membership strength, empty if the method has none
+  std::vector<double> probabilities;   // optional membership strength, empty if the method has none
+  std::vector<double> outlier_scores;  // optional (HDBSCAN's GLOSH), empty if the method has none
 };
 
 class Clusterer : public Stage {
