@@ -1,6 +1,7 @@
 // `castnet run|extract|cluster|graph`: the stages, each reading and writing OUT/castnet.sqlite.
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 
@@ -8,6 +9,7 @@
 #include "castnet/errors.hpp"
 #include "castnet/formats/outputs.hpp"
 #include "castnet/pipeline.hpp"
+#include "castnet/pipeline_file.hpp"
 #include "commands.hpp"
 
 namespace castnet::cli {
@@ -18,27 +20,45 @@ namespace {
 
 constexpr const char* kStoreName = "castnet.sqlite";
 
+fs::path store_path(const Options& o) { return o.store.empty() ? fs::path(o.out) / kStoreName : fs::path(o.store); }
+
 FaceStore open_store(const Options& o, bool create) {
   fs::path out = o.out;
   std::error_code ec;
   if (create) {
     fs::create_directories(out, ec);
     if (ec) throw Error(ExitCode::output, fmt::format("The output folder {} cannot be created ({}).", o.out, ec.message()));
-  } else if (!fs::exists(out / kStoreName)) {
-    throw Error(ExitCode::store, fmt::format("{} holds no face store ({}); run `castnet extract FRAMES -o {}` first.", o.out, kStoreName, o.out));
+  } else if (!fs::exists(store_path(o))) {
+    throw Error(ExitCode::store, fmt::format("{} holds no face store ({}); run `castnet extract FRAMES -o {}` first.", o.out,
+                                             store_path(o).filename().string(), o.out));
   }
-  return FaceStore(out / kStoreName);
+  return FaceStore(store_path(o));
+}
+
+// --preset or --pipeline first, then any stage given on its own.
+PipelineSpec stages(const Options& o) {
+  PipelineSpec p;
+  if (!o.preset.empty() && !o.pipeline.empty())
+    throw Error(ExitCode::usage, "Give --preset or --pipeline, not both.");
+  if (!o.preset.empty()) p = preset(o.preset);
+  if (!o.pipeline.empty()) p = load_pipeline_file(o.pipeline);
+  if (!o.detector.empty()) p.detector = parse_stage_spec(o.detector);
+  if (!o.embedder.empty()) p.embedder = parse_stage_spec(o.embedder);
+  if (!o.clusterer.empty()) p.clusterer = parse_stage_spec(o.clusterer);
+  if (!o.edges.empty()) p.edges = parse_stage_spec(o.edges);
+  return p;
 }
 
 PluginContext context() { return {default_models_dir()}; }
 
 void do_extract(const Options& o, const PluginRegistry& reg) {
-  auto source = open_frame_folder(o.frames);
+  auto source = open_frame_folder(o.frames, o.recursive);
   FaceStore store = open_store(o, true);
   ExtractOptions opt;
   opt.threads = o.threads;
   opt.quiet = o.quiet;
-  ExtractSummary s = extract(*source, store, reg, context(), parse_stage_spec(o.detector), parse_stage_spec(o.embedder), opt);
+  PipelineSpec p = stages(o);
+  ExtractSummary s = extract(*source, store, reg, context(), p.detector, p.embedder, opt);
   // Later stages pick up what was extracted last.
   store.set_meta("detector", s.detector_key);
   store.set_meta("embedder", s.embedder_key);
@@ -48,6 +68,9 @@ void do_extract(const Options& o, const PluginRegistry& reg) {
   double rate = s.seconds > 0 ? s.processed / s.seconds : 0;
   fmt::print("extract: {} frames ({} done before), {} faces, {} unreadable, {:.1f} s ({:.2f} frames/s)\n", s.frames, s.resumed,
              s.faces, s.unreadable, s.seconds, rate);
+  if (s.detections_reused)
+    fmt::print("extract: {} frames reused the faces '{}' had found; only the embedder ran on them\n", s.detections_reused,
+               s.detector_key);
   auto unreadable = store.unreadable(s.detector_key);
   if (unreadable.size() == s.frames)
     throw Error(ExitCode::input, fmt::format("No frame in {} could be read as an image (the first, {}: {}).", o.frames,
@@ -58,7 +81,7 @@ void do_cluster(const Options& o, const PluginRegistry& reg) {
   FaceStore store = open_store(o, false);
   auto det = store.meta("detector"), emb = store.meta("embedder");
   if (!det || !emb) throw Error(ExitCode::store, fmt::format("The face store in {} has no extraction yet; run `castnet extract` first.", o.out));
-  ClusterSummary s = cluster(store, reg, context(), *det, *emb, parse_stage_spec(o.clusterer));
+  ClusterSummary s = cluster(store, reg, context(), *det, *emb, stages(o).clusterer);
   fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise, s.clusterer_key);
 }
 
@@ -72,26 +95,33 @@ formats::OutputOptions output_options(const Options& o) {
 
 void do_graph(const Options& o, const PluginRegistry& reg) {
   FaceStore store = open_store(o, false);
-  Network net = connect(store, reg, context(), parse_stage_spec(o.edges));
+  Network net = connect(store, reg, context(), stages(o).edges);
   formats::write_outputs(o.out, net, output_options(o));
+  std::ofstream record(fs::path(o.out) / "pipeline.toml");
+  write_pipeline_file(record, net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key);
   fmt::print("graph: {} people, {} edges ({}); wrote {}\n", boost::num_vertices(net.graph), boost::num_edges(net.graph),
              net.edge_rule_key, (fs::path(o.out) / "graph.gexf").string());
 }
 
 void add_common(CLI::App* cmd, Options& o) {
   cmd->add_option("-o,--out", o.out, "output folder (holds the face store castnet.sqlite)")->required();
+  cmd->add_option("--store", o.store, "the face store, if not OUT/castnet.sqlite (pipelines can share one)");
+  cmd->add_option("--pipeline", o.pipeline, "a pipeline file (TOML) naming the stages and their parameters");
+  cmd->add_option("--preset", o.preset, "modern (dlib-hog, dlib-resnet, dbscan) or legacy (haar, phash, hash-groups)")
+      ->check(CLI::IsMember(preset_names()));
   cmd->add_option("--threads", o.threads, "worker threads (default: all cores)")->check(CLI::Range(0, 1024));
   cmd->add_flag("-q,--quiet", o.quiet, "no progress display");
 }
 
 void add_extract_options(CLI::App* cmd, Options& o) {
   cmd->add_option("frames", o.frames, "folder of frames (jpg, png, ...), e.g. Visual Explorer's")->required();
-  cmd->add_option("--detector", o.detector, "face detector plugin[:param=value,...]")->capture_default_str();
-  cmd->add_option("--embedder", o.embedder, "face embedder plugin[:param=value,...]")->capture_default_str();
+  cmd->add_flag("-r,--recursive", o.recursive, "also read images in subfolders (a labeled photo set)");
+  cmd->add_option("--detector", o.detector, "face detector plugin[:param=value,...] (default dlib-hog)");
+  cmd->add_option("--embedder", o.embedder, "face embedder plugin[:param=value,...] (default dlib-resnet)");
 }
 
 void add_graph_options(CLI::App* cmd, Options& o) {
-  cmd->add_option("--edges", o.edges, "edge rule plugin[:param=value,...]")->capture_default_str();
+  cmd->add_option("--edges", o.edges, "edge rule plugin[:param=value,...] (default cooccurrence)");
   cmd->add_option("--gexf-version", o.gexf_version, "1.2draft (read by Gephi and networkx) or 1.3")->capture_default_str()
       ->check(CLI::IsMember({"1.2draft", "1.3"}));
   cmd->add_option("--node-image", o.node_image, "best (sharp, typical face) or largest (the seed's)")->capture_default_str()
@@ -110,17 +140,16 @@ void with_registry(Fn&& fn) {
 void add_pipeline_commands(CLI::App& app, Options& o) {
   auto* run = app.add_subcommand("run", "Extract, cluster and connect: FRAMES in, OUT/graph.gexf and friends out");
   add_extract_options(run, o);
-  run->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...]")->capture_default_str();
+  run->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...] (default dbscan)");
   add_graph_options(run, o);
   add_common(run, o);
   run->callback([&o] {
     with_registry([&](const PluginRegistry& reg) {
       // Every stage's name and parameters are checked before any frame is read.
-      for (auto [kind, text] : {std::pair{PluginKind::detector, &o.detector}, {PluginKind::embedder, &o.embedder},
-                                {PluginKind::clusterer, &o.clusterer}, {PluginKind::edge_rule, &o.edges}}) {
-        StageSpec spec = parse_stage_spec(*text);
-        validate_params(spec.plugin, reg.find(kind, spec.plugin).params, spec.raw);
-      }
+      PipelineSpec p = stages(o);
+      for (auto [kind, spec] : {std::pair{PluginKind::detector, &p.detector}, {PluginKind::embedder, &p.embedder},
+                                {PluginKind::clusterer, &p.clusterer}, {PluginKind::edge_rule, &p.edges}})
+        validate_params(spec->plugin, reg.find(kind, spec->plugin).params, spec->raw);
       do_extract(o, reg);
       do_cluster(o, reg);
       do_graph(o, reg);
@@ -133,7 +162,7 @@ void add_pipeline_commands(CLI::App& app, Options& o) {
   ex->callback([&o] { with_registry([&](const PluginRegistry& reg) { do_extract(o, reg); }); });
 
   auto* cl = app.add_subcommand("cluster", "Cluster the stored embeddings again, without detecting");
-  cl->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...]")->capture_default_str();
+  cl->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...] (default dbscan)");
   add_common(cl, o);
   cl->callback([&o] { with_registry([&](const PluginRegistry& reg) { do_cluster(o, reg); }); });
 

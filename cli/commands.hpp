@@ -9,14 +9,16 @@ namespace castnet::cli {
 struct Options {
   std::string frames;
   std::string out;
-  std::string detector = "dlib-hog";
-  std::string embedder = "dlib-resnet";
-  std::string clusterer = "dbscan";
-  std::string edges = "cooccurrence";
+  // Stages as written on the command line; empty: from --pipeline/--preset, else the default.
+  std::string detector, embedder, clusterer, edges;
+  std::string pipeline;  // a pipeline file
+  std::string preset;    // modern or legacy
+  std::string store;     // the face store; default OUT/castnet.sqlite
   std::string gexf_version = "1.2draft";
   std::string node_image = "best";
   int threads = 0;
   bool quiet = false;
+  bool recursive = false;
   std::string plugin_name;  // for `plugins show`
 };
 

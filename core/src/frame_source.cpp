@@ -92,15 +92,20 @@ bool is_image_name(const fs::path& p) {
 
 class FolderSource final : public FrameSource {
  public:
-  explicit FolderSource(const fs::path& dir) {
+  FolderSource(const fs::path& dir, bool recursive) {
     std::error_code ec;
     if (!fs::exists(dir, ec))
       throw Error(ExitCode::input, fmt::format("The frames folder {} does not exist; pass a folder of JPEG/PNG frames.", dir.string()));
     if (!fs::is_directory(dir, ec))
       throw Error(ExitCode::input, fmt::format("{} is not a folder; pass a folder of JPEG/PNG frames.", dir.string()));
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir, ec))
-      if (e.is_regular_file() && is_image_name(e.path())) names.push_back(e.path().filename().string());
+    auto take = [&](const fs::directory_entry& e) {
+      if (e.is_regular_file() && is_image_name(e.path())) names.push_back(fs::relative(e.path(), dir).string());
+    };
+    if (recursive)
+      for (const auto& e : fs::recursive_directory_iterator(dir, ec)) take(e);
+    else
+      for (const auto& e : fs::directory_iterator(dir, ec)) take(e);
     if (ec) throw Error(ExitCode::input, fmt::format("The frames folder {} cannot be read ({}).", dir.string(), ec.message()));
     if (names.empty())
       throw Error(ExitCode::input, fmt::format("The frames folder {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", dir.string()));
@@ -131,6 +136,8 @@ class FolderSource final : public FrameSource {
 
 }  // namespace
 
-std::unique_ptr<FrameSource> open_frame_folder(const fs::path& dir) { return std::make_unique<FolderSource>(dir); }
+std::unique_ptr<FrameSource> open_frame_folder(const fs::path& dir, bool recursive) {
+  return std::make_unique<FolderSource>(dir, recursive);
+}
 
 }  // namespace castnet

@@ -24,8 +24,9 @@ int resolve_threads(int requested) {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+// `known`: the frame's faces from an earlier run of the same detector (detection is skipped).
 FrameResult process_frame(const FrameSource& source, const FrameRef& ref, std::int64_t frame_id,
-                          Detector& detector, Embedder& embedder) {
+                          Detector& detector, Embedder& embedder, const std::vector<Face>* known) {
   FrameResult r;
   r.frame_id = frame_id;
   r.metric = to_string(embedder.metric());
@@ -40,7 +41,7 @@ FrameResult process_frame(const FrameSource& source, const FrameRef& ref, std::i
   // A plugin's own exception types (dlib::error, ...) die with the plugin library: turn them into
   // our Error, whose type lives in libcastnet, before they travel further.
   try {
-    r.faces = detector.detect(frame.rgb);
+    r.faces = known ? *known : detector.detect(frame.rgb);
     if (!r.faces.empty()) r.embeddings = embedder.embed(frame.rgb, r.faces);
   } catch (const Error&) {
     throw;
@@ -80,6 +81,14 @@ ExtractSummary extract(const FrameSource& source, FaceStore& store, const Plugin
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < refs.size(); ++i)
     if (!done.count(ids[i])) todo.push_back(i);
+  // Frames this detector already saw (with another embedder): reuse their faces, embed only.
+  std::map<std::int64_t, std::vector<Face>> known;
+  if (!todo.empty()) {
+    for (auto id : store.detected_frames(summary.detector_key)) known[id];  // zero-face frames too
+    for (const auto& f : store.faces(summary.detector_key))
+      if (auto it = known.find(f.frame_id); it != known.end()) it->second.push_back(f.face);
+    for (std::size_t i : todo) summary.detections_reused += known.count(ids[i]);
+  }
   summary.frames = refs.size();
   summary.resumed = refs.size() - todo.size();
 
@@ -102,7 +111,9 @@ ExtractSummary extract(const FrameSource& source, FaceStore& store, const Plugin
       }
       try {
         std::size_t i = todo[k];
-        FrameResult r = process_frame(source, refs[i], ids[i], *detectors[t], *embedders[t]);
+        auto hit = known.find(ids[i]);
+        FrameResult r = process_frame(source, refs[i], ids[i], *detectors[t], *embedders[t],
+                                      hit == known.end() ? nullptr : &hit->second);
         std::lock_guard lock(mu);
         ready.emplace(k, std::move(r));
       } catch (...) {

@@ -139,6 +139,14 @@ std::vector<std::int64_t> FaceStore::done_frames(const std::string& detector, co
   return ids;
 }
 
+std::vector<std::int64_t> FaceStore::detected_frames(const std::string& detector) {
+  Statement q(db_, "SELECT DISTINCT frame_id FROM detections WHERE detector=?");
+  q.bind(1, detector);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.integer(0));
+  return ids;
+}
+
 void FaceStore::save(const std::string& detector, const std::string& embedder,
                      const std::vector<FrameResult>& batch) {
   Transaction tx(db_);
@@ -149,7 +157,8 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
   Statement face(db_, "INSERT INTO faces(frame_id, detector, idx, left, top, right, bottom, score, landmarks) "
                       "VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(frame_id, detector, idx) DO UPDATE SET "
                       "left=excluded.left, top=excluded.top, right=excluded.right, bottom=excluded.bottom, "
-                      "score=excluded.score, landmarks=excluded.landmarks RETURNING id");
+                      "score=excluded.score, landmarks=CASE WHEN excluded.landmarks != '' THEN excluded.landmarks ELSE faces.landmarks END "
+                      "RETURNING id");
   Statement emb(db_, "INSERT OR REPLACE INTO embeddings(face_id, embedder, dim, metric, vec) VALUES(?,?,?,?,?)");
   Statement det(db_, "INSERT OR REPLACE INTO detections(frame_id, detector, embedder, n_faces, error) VALUES(?,?,?,?,?)");
   for (const auto& r : batch) {

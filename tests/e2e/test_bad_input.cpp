@@ -116,6 +116,25 @@ TEST_F(BadInput, AFailingLaterStageKeepsWhatWasStored) {
   EXPECT_NE(again.output.find("2 frames (2 done before)"), std::string::npos) << again.output;
 }
 
+TEST_F(BadInput, PipelineFileMistakesAndAMetricTheClustererCannotUse) {
+  auto dir = test::temp_dir("pipefile");
+  fs::create_directories(dir / "frames");
+  for (int n : {1, 2}) fs::copy_file(frame(n), dir / fmt::format("frames/a-{:06d}.jpg", n));
+  std::ofstream(dir / "bad.toml") << "[detector]\nplugin = \"dlib-hog\"\n[clusterr]\nplugin = \"dbscan\"\n";
+  auto r = test::castnet_cli(fmt::format("run {0}/frames -o {0}/out --pipeline {0}/bad.toml", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "unknown stage [clusterr]");
+  std::ofstream(dir / "typed.toml") << "[clusterer]\nplugin = \"hdbscan\"\nmin_cluster_size = 2.5\n";
+  r = test::castnet_cli(fmt::format("run {0}/frames -o {0}/out --pipeline {0}/typed.toml", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "hdbscan: parameter 'min_cluster_size' takes integer of at least 2, not '2.5'");
+  // hash-groups counts bits; ResNet embeddings are euclidean.
+  ASSERT_EQ(test::castnet_cli(fmt::format("extract {0}/frames -o {0}/out --quiet", dir.string())).code, 0);
+  r = test::castnet_cli(fmt::format("cluster -o {0}/out --cluster hash-groups", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "The clusterer 'hash-groups' cannot work with euclidean distances");
+}
+
 TEST_F(BadInput, CommandsBeforeExtractionSayWhatToRunFirst) {
   auto dir = test::temp_dir("noextract");
   auto r = test::castnet_cli(fmt::format("graph -o {}/out", dir.string()));

@@ -148,6 +148,23 @@ TEST_F(HamiltonRun, TheRunsGexfValidatesAndNetworkxReadsIt) {
                                   test::python(), out_.string(), out_.string()), &log), 0) << log;
 }
 
+TEST_F(HamiltonRun, LegacyPresetReusesTheStoreAndRecordsItsPipeline) {
+  // Same store, another detector: Haar detects; then phash on the HOG faces reuses detection.
+  auto legacy = test::castnet_cli(fmt::format("run {} -o {} --quiet --preset legacy", frames().string(), out_.string()));
+  ASSERT_EQ(legacy.code, 0) << legacy.output;
+  std::string record = test::slurp(out_ / "pipeline.toml");
+  EXPECT_NE(record.find("plugin = \"haar\""), std::string::npos) << record;
+  EXPECT_NE(record.find("plugin = \"hash-groups\""), std::string::npos) << record;
+  auto phash = test::castnet_cli(fmt::format("extract {} -o {} --quiet --embedder phash", frames().string(), out_.string()));
+  ASSERT_EQ(phash.code, 0) << phash.output;
+  EXPECT_NE(phash.output.find("60 frames reused the faces 'dlib-hog:upsample=1' had found"), std::string::npos) << phash.output;
+  // The record reproduces the run.
+  auto again = test::castnet_cli(fmt::format("run {} -o {} --quiet --pipeline {}/pipeline.toml", frames().string(), out_.string(),
+                                             out_.string()));
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_EQ(test::slurp(out_ / "pipeline.toml"), record);
+}
+
 TEST_F(HamiltonRun, ExtractResumesWithoutRedoingFrames) {
   auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet", frames().string(), out_.string()));
   ASSERT_EQ(again.code, 0) << again.output;

@@ -32,8 +32,10 @@ class FrameSource {
 
 // A folder of images (jpg, jpeg, png, bmp, webp). Order: the number before the extension
 // (`RUSSIA1_20230313_083000_60_minut-000123.jpg` is frame 123) when every name has one,
-// otherwise the sorted names. Throws Error(input) for a missing or image-less folder.
-std::unique_ptr<FrameSource> open_frame_folder(const std::filesystem::path& dir);
+// otherwise the sorted names. `recursive` also takes images in subfolders (a labeled photo set,
+// faces/<person>/<photo>), named by their path below `dir`. Throws Error(input) for a missing or
+// image-less folder.
+std::unique_ptr<FrameSource> open_frame_folder(const std::filesystem::path& dir, bool recursive = false);
 
 // Decodes encoded image bytes to 8-bit RGB (alpha dropped, grey expanded), as
 // face_recognition's load_image_file does. Empty Mat and `error` set when it cannot.

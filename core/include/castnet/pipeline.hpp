@@ -27,6 +27,7 @@ struct ExtractOptions {
 
 struct ExtractSummary {
   std::size_t frames = 0, processed = 0, resumed = 0, unreadable = 0, faces = 0;
+  std::size_t detections_reused = 0;  // frames whose faces came from the store, not the detector
   double seconds = 0;
   std::string detector_key, embedder_key;
 };

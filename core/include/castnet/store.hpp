@@ -58,6 +58,9 @@ class FaceStore {
   std::vector<std::int64_t> add_frames(const std::vector<FrameRef>& frames);
   // Frames (by id) already detected with `detector` and embedded with `embedder`.
   std::vector<std::int64_t> done_frames(const std::string& detector, const std::string& embedder);
+  // Frames (by id) already detected with `detector`, whatever the embedder: their faces can be
+  // reused (faces(detector)) and only embedded.
+  std::vector<std::int64_t> detected_frames(const std::string& detector);
   // Stores a batch of frame results in one transaction.
   void save(const std::string& detector, const std::string& embedder,
             const std::vector<FrameResult>& batch);
