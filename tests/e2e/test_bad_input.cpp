@@ -135,6 +135,24 @@ TEST_F(BadInput, PipelineFileMistakesAndAMetricTheClustererCannotUse) {
   expect_one_sentence(r.output, "The clusterer 'hash-groups' cannot work with euclidean distances");
 }
 
+TEST_F(BadInput, BrokenPluginLibraries) {
+  auto env = [](const char* fixture) { return fmt::format("CASTNET_PLUGIN_PATH={}/{}", CASTNET_FIXTURES, fixture); };
+  auto r = test::castnet_cli("plugins", env("not_a_plugin"));
+  EXPECT_EQ(r.code, 0) << r.output;  // listed as a warning; the other plugins still work
+  EXPECT_NE(r.output.find("castnet_fixture_not_a_plugin.so is not a castnet plugin (it exports no castnet_plugins)"), std::string::npos)
+      << r.output;
+  r = test::castnet_cli("plugins", env("wrong_version"));
+  EXPECT_NE(r.output.find("was built for castnet plugin API version 999, but this castnet has version 1"), std::string::npos) << r.output;
+
+  auto dir = test::temp_dir("throwing");
+  fs::create_directories(dir / "frames");
+  fs::copy_file(frame(22), dir / "frames/a-000022.jpg");
+  ASSERT_EQ(test::castnet_cli(fmt::format("extract {0}/frames -o {0}/out --quiet", dir.string())).code, 0);
+  r = test::castnet_cli(fmt::format("cluster -o {}/out --cluster throwing", dir.string()), env("throwing_factory"));
+  EXPECT_EQ(r.code, code(ExitCode::plugin));
+  expect_one_sentence(r.output, "The clusterer plugin 'throwing' failed to build: the fixture's factory always throws");
+}
+
 TEST_F(BadInput, CommandsBeforeExtractionSayWhatToRunFirst) {
   auto dir = test::temp_dir("noextract");
   auto r = test::castnet_cli(fmt::format("graph -o {}/out", dir.string()));
