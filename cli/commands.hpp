@@ -20,10 +20,13 @@ struct Options {
   bool quiet = false;
   bool recursive = false;
   std::string plugin_name;  // for `plugins show`
+  std::string truth;        // for eval and compare
+  bool markdown = false;
 };
 
 // Adds the subcommands; each sets a callback that runs it.
 void add_pipeline_commands(CLI::App& app, Options& o);
 void add_plugin_commands(CLI::App& app, Options& o);
+void add_eval_command(CLI::App& app, Options& o);
 
 }  // namespace castnet::cli

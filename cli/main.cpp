@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   castnet::cli::Options options;
   castnet::cli::add_pipeline_commands(app, options);
   castnet::cli::add_plugin_commands(app, options);
+  castnet::cli::add_eval_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

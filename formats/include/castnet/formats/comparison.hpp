@@ -1,0 +1,26 @@
+// The table `castnet eval` and `castnet compare` print: one row per pipeline, the metrics of
+// evaluation.hpp and the measured speed, as aligned text or as Markdown for docs.
+#pragma once
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "castnet/evaluation.hpp"
+
+namespace castnet::formats {
+
+struct ComparisonRow {
+  std::string name;                 // "modern", "legacy", a file name
+  std::string detector, embedder, clusterer;
+  Evaluation eval;
+  double extract_seconds = 0;       // detection + embedding, as the run's extract measured it
+  double faces_per_second = 0;
+  double seconds = 0;               // the whole run
+  double peak_mb = 0;               // peak resident memory of the run
+  bool detection_shared = false;    // detection reused from an earlier row
+};
+
+void write_comparison_text(std::ostream& out, const std::vector<ComparisonRow>& rows);
+void write_comparison_markdown(std::ostream& out, const std::vector<ComparisonRow>& rows);
+
+}  // namespace castnet::formats
