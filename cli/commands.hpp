@@ -28,5 +28,7 @@ struct Options {
 void add_pipeline_commands(CLI::App& app, Options& o);
 void add_plugin_commands(CLI::App& app, Options& o);
 void add_eval_command(CLI::App& app, Options& o);
+void add_synth_command(CLI::App& app, Options& o);
+void add_compare_command(CLI::App& app, Options& o);
 
 }  // namespace castnet::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   castnet::cli::add_pipeline_commands(app, options);
   castnet::cli::add_plugin_commands(app, options);
   castnet::cli::add_eval_command(app, options);
+  castnet::cli::add_synth_command(app, options);
+  castnet::cli::add_compare_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
