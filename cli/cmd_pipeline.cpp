@@ -90,6 +90,10 @@ formats::OutputOptions output_options(const Options& o) {
   opt.gexf_version = o.gexf_version == "1.3" ? formats::GexfVersion::v1_3 : formats::GexfVersion::v1_2draft;
   opt.images.node_image = o.node_image == "largest" ? formats::NodeImageRule::largest : formats::NodeImageRule::best;
   opt.images.threads = o.threads;
+  opt.dynamic = o.dynamic;
+  opt.frame_interval = o.frame_interval;
+  opt.pictures = !o.no_pictures;
+  opt.report = !o.no_report;
   return opt;
 }
 
@@ -97,8 +101,6 @@ void do_graph(const Options& o, const PluginRegistry& reg) {
   FaceStore store = open_store(o, false);
   Network net = connect(store, reg, context(), stages(o).edges);
   formats::write_outputs(o.out, net, output_options(o));
-  std::ofstream record(fs::path(o.out) / "pipeline.toml");
-  write_pipeline_file(record, net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key);
   fmt::print("graph: {} people, {} edges ({}); wrote {}\n", boost::num_vertices(net.graph), boost::num_edges(net.graph),
              net.edge_rule_key, (fs::path(o.out) / "graph.gexf").string());
 }
@@ -124,6 +126,10 @@ void add_graph_options(CLI::App* cmd, Options& o) {
   cmd->add_option("--edges", o.edges, "edge rule plugin[:param=value,...] (default cooccurrence)");
   cmd->add_option("--gexf-version", o.gexf_version, "1.2draft (read by Gephi and networkx) or 1.3")->capture_default_str()
       ->check(CLI::IsMember({"1.2draft", "1.3"}));
+  cmd->add_flag("--dynamic", o.dynamic, "also write graph-dynamic.gexf, with when each person and link is on screen");
+  cmd->add_option("--frame-interval", o.frame_interval, "seconds between frames")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-pictures", o.no_pictures, "skip graph.svg and graph.png");
+  cmd->add_flag("--no-report", o.no_report, "skip report.html");
   cmd->add_option("--node-image", o.node_image, "best (sharp, typical face) or largest (the seed's)")->capture_default_str()
       ->check(CLI::IsMember({"best", "largest"}));
 }

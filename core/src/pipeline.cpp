@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "castnet/blas.hpp"
+#include "castnet/community.hpp"
+#include "castnet/layout.hpp"
 #include "castnet/errors.hpp"
 #include "castnet/progress.hpp"
 
@@ -216,18 +218,33 @@ Network connect(const FaceStore& store, const PluginRegistry& reg, const PluginC
   std::map<int, long> faces_per_identity;
   for (std::size_t i = 0; i < net.faces.size(); ++i) {
     if (net.labels[i] < 0) continue;  // noise is nobody
-    per_frame[frame_pos.at(net.faces[i].frame_id)].push_back(net.labels[i]);
+    std::size_t at = frame_pos.at(net.faces[i].frame_id);
+    per_frame[at].push_back(net.labels[i]);
     ++faces_per_identity[net.labels[i]];
+    auto& seen = net.appearances[net.labels[i]];
+    if (seen.empty() || seen.back() != at) seen.push_back(at);
   }
   net.edges = rule->connect(per_frame);
   std::vector<int> identities;
   for (const auto& [id, n] : faces_per_identity) identities.push_back(id);
   net.graph = build_graph(identities, net.edges);
   auto pr = pagerank(net.graph);
+  auto community = louvain(net.graph);
+  const double max_pr = pr.empty() ? 0.0 : *std::max_element(pr.begin(), pr.end());
+  std::vector<double> radius;
   for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) {
-    net.graph[v].pagerank = pr[v];
-    net.graph[v].faces = faces_per_identity[net.graph[v].identity];
+    PersonNode& p = net.graph[v];
+    p.pagerank = pr[v];
+    p.community = community[v];
+    p.radius = node_radius(pr[v], max_pr);
+    p.faces = faces_per_identity[p.identity];
+    const auto& seen = net.appearances[p.identity];
+    p.first_frame = seen.front();  // appearances are in frame order: faces come sorted by frame
+    p.last_frame = seen.back();
+    radius.push_back(p.radius);
   }
+  auto positions = force_atlas2(net.graph, radius);
+  for (std::size_t v = 0; v < positions.size(); ++v) net.graph[v].x = positions[v].x, net.graph[v].y = positions[v].y;
   return net;
 }
 

@@ -57,6 +57,18 @@ cv::Mat grid(const std::vector<cv::Mat>& tiles, int tile, std::size_t max_cols) 
   return canvas;
 }
 
+constexpr int kCell = 250;  // montage-final: each cluster's montage fitted into 240 px, framed by 5
+
+cv::Mat framed_cell(const cv::Mat& montage, int label) {
+  cv::Mat cell(kCell, kCell, CV_8UC3, cv::Scalar(235, 235, 235)), fitted;
+  double s = std::min(240.0 / montage.cols, 220.0 / montage.rows);
+  cv::resize(montage, fitted, {}, s, s, cv::INTER_AREA);
+  fitted.copyTo(cell(cv::Rect((kCell - fitted.cols) / 2, 5, fitted.cols, fitted.rows)));
+  cv::rectangle(cell, {0, 0, kCell, kCell}, {120, 120, 120}, 5);
+  cv::putText(cell, fmt::format("person {}", label), {10, kCell - 10}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
+  return cell;
+}
+
 }  // namespace
 
 FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageOptions& opt) {
@@ -109,7 +121,7 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
                    jobs[j].first->name.c_str());
 
   std::map<int, std::string> node_image;
-  std::vector<cv::Mat> people_tiles;
+  std::vector<cv::Mat> people_tiles, final_cells;
   for (auto& [label, idx] : members) {
     std::size_t pick = idx.front();
     long max_area = 0;
@@ -140,7 +152,9 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
     std::vector<cv::Mat> cluster_tiles;
     for (std::size_t i : idx)
       if (wants_tile[i]) cluster_tiles.push_back(tiles[i]);
-    write_jpeg(out / fmt::format("montages/montage-{}.jpg", label), grid(cluster_tiles, opt.tile, 10));
+    cv::Mat montage = grid(cluster_tiles, opt.tile, 10);
+    write_jpeg(out / fmt::format("montages/montage-{}.jpg", label), montage);
+    final_cells.push_back(framed_cell(montage, label));
 
     // The chosen face may not be a montage tile (large clusters are sampled): read it back.
     cv::Mat t = tiles[pick].clone();
@@ -154,6 +168,9 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
     people_tiles.push_back(t);
   }
   write_jpeg(out / "montages/montage-all.jpg", grid(people_tiles, opt.tile, 10));
+  // The seed's `montage -tile 6x -frame 5` of every cluster montage, in OpenCV.
+  if (!final_cells.empty() && !cv::imwrite((out / "montage-final.png").string(), grid(final_cells, kCell, 6)))
+    throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "montage-final.png").string()));
 
   for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) net.graph[v].image = node_image[net.graph[v].identity];
   return result;

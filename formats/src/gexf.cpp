@@ -1,11 +1,9 @@
 #include "castnet/formats/gexf.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <numbers>
-
 #include <fmt/format.h>
 #include <pugixml.hpp>
+
+#include "castnet/formats/style.hpp"
 
 namespace castnet::formats {
 
@@ -41,35 +39,21 @@ void attvalue(pugi::xml_node values, const char* key, const std::string& value) 
   v.append_attribute("value") = value.c_str();
 }
 
-// Until a layout exists, people sit on a circle in PageRank order, most central first, and
-// have a hue of their own: Gephi opens the file with every face visible.
-void viz(pugi::xml_node node, std::size_t rank, std::size_t n, double pr, double max_pr) {
-  double angle = 2 * std::numbers::pi * rank / std::max<std::size_t>(n, 1);
-  double radius = 100.0 + 10.0 * n;
-  double size = 10.0 + 40.0 * (max_pr > 0 ? pr / max_pr : 0);
-  // Golden-angle hues: neighbours in rank get distinct colours.
-  double hue = std::fmod(rank * 137.508, 360.0);
-  auto channel = [&](double shift) {
-    double h = std::fmod(hue / 60.0 + shift, 6.0);
-    double c = std::clamp(std::abs(h - 3.0) - 1.0, 0.0, 1.0);
-    return static_cast<int>(std::lround(60 + 170 * c));
-  };
-  auto color = node.append_child("viz:color");
-  color.append_attribute("r") = channel(0);
-  color.append_attribute("g") = channel(4);
-  color.append_attribute("b") = channel(2);
-  color.append_attribute("a") = "1.0";
-  auto pos = node.append_child("viz:position");
-  pos.append_attribute("x") = num(std::round(radius * std::cos(angle) * 1000) / 1000).c_str();
-  pos.append_attribute("y") = num(std::round(radius * std::sin(angle) * 1000) / 1000).c_str();
-  pos.append_attribute("z") = "0.0";
-  node.append_child("viz:size").append_attribute("value") = num(std::round(size * 1000) / 1000).c_str();
+void spells(pugi::xml_node parent, const std::vector<Spell>& list, const Timeline& t) {
+  if (list.empty()) return;
+  auto s = parent.append_child("spells");
+  for (const auto& sp : list) {
+    auto e = s.append_child("spell");
+    e.append_attribute("start") = t.format(sp.start).c_str();
+    e.append_attribute("end") = t.format(sp.end).c_str();
+  }
 }
 
 }  // namespace
 
-void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt) {
+void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const Timeline* timeline) {
   Namespaces ns = namespaces(opt.version);
+  const bool dynamic = opt.dynamic && timeline;
   pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
@@ -86,28 +70,30 @@ void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt) {
 
   auto graph = gexf.append_child("graph");
   graph.append_attribute("defaultedgetype") = "undirected";
-  graph.append_attribute("mode") = "static";
+  graph.append_attribute("mode") = dynamic ? "dynamic" : "static";
+  if (dynamic) {
+    graph.append_attribute("timeformat") = timeline->origin ? "dateTime" : "double";
+    if (opt.version == GexfVersion::v1_3) graph.append_attribute("timerepresentation") = "interval";
+  }
+  const char* time_type = timeline && timeline->origin ? "string" : "double";
   auto nattrs = graph.append_child("attributes");
   nattrs.append_attribute("class") = "node";
   nattrs.append_attribute("mode") = "static";
   attribute(nattrs, "image", "string");
   attribute(nattrs, "pageranks", "double");
+  attribute(nattrs, "modularity_class", "integer");
   attribute(nattrs, "faces", "integer");
+  if (timeline) {
+    attribute(nattrs, "first_seen", time_type);
+    attribute(nattrs, "last_seen", time_type);
+  }
   auto eattrs = graph.append_child("attributes");
   eattrs.append_attribute("class") = "edge";
   eattrs.append_attribute("mode") = "static";
   attribute(eattrs, "cooccurrences", "integer");
 
-  const std::size_t n = boost::num_vertices(g);
-  std::vector<std::size_t> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return g[a].pagerank > g[b].pagerank; });
-  std::vector<std::size_t> rank(n);
-  for (std::size_t r = 0; r < n; ++r) rank[order[r]] = r;
-  double max_pr = n ? g[order[0]].pagerank : 0;
-
   auto nodes = graph.append_child("nodes");
-  for (std::size_t v = 0; v < n; ++v) {
+  for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
     const PersonNode& p = g[v];
     auto node = nodes.append_child("node");
     node.append_attribute("id") = std::to_string(p.identity).c_str();
@@ -115,20 +101,38 @@ void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt) {
     auto values = node.append_child("attvalues");
     attvalue(values, "image", p.image);
     attvalue(values, "pageranks", num(p.pagerank));
+    attvalue(values, "modularity_class", std::to_string(p.community));
     attvalue(values, "faces", std::to_string(p.faces));
-    viz(node, rank[v], n, p.pagerank, max_pr);
+    if (timeline) {
+      attvalue(values, "first_seen", timeline->format(timeline->frame_seconds.at(p.first_frame)));
+      attvalue(values, "last_seen", timeline->format(timeline->frame_seconds.at(p.last_frame)));
+    }
+    if (dynamic) spells(node, timeline->nodes.at(p.identity), *timeline);
+    Rgb c = community_colour(p.community);
+    auto color = node.append_child("viz:color");
+    color.append_attribute("r") = c.r;
+    color.append_attribute("g") = c.g;
+    color.append_attribute("b") = c.b;
+    color.append_attribute("a") = "1.0";
+    auto pos = node.append_child("viz:position");
+    pos.append_attribute("x") = num(p.x).c_str();
+    pos.append_attribute("y") = num(p.y).c_str();
+    pos.append_attribute("z") = "0.0";
+    node.append_child("viz:size").append_attribute("value") = num(p.radius).c_str();
   }
   auto edges = graph.append_child("edges");
   std::size_t id = 0;
   for (auto [e, end] = boost::edges(g); e != end; ++e, ++id) {
+    int a = g[boost::source(*e, g)].identity, b = g[boost::target(*e, g)].identity;
     auto edge = edges.append_child("edge");
     edge.append_attribute("id") = std::to_string(id).c_str();
-    edge.append_attribute("source") = std::to_string(g[boost::source(*e, g)].identity).c_str();
-    edge.append_attribute("target") = std::to_string(g[boost::target(*e, g)].identity).c_str();
+    edge.append_attribute("source") = std::to_string(a).c_str();
+    edge.append_attribute("target") = std::to_string(b).c_str();
     edge.append_attribute("weight") = num(g[*e].weight).c_str();
     attvalue(edge.append_child("attvalues"), "cooccurrences", std::to_string(g[*e].count));
+    if (dynamic) spells(edge, timeline->edges.at({std::min(a, b), std::max(a, b)}), *timeline);
   }
-  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  doc.save(out, "    ", pugi::format_default, pugi::encoding_utf8);
 }
 
 }  // namespace castnet::formats

@@ -1,11 +1,15 @@
 #include "castnet/formats/outputs.hpp"
 
 #include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "castnet/errors.hpp"
+#include "castnet/formats/graph_picture.hpp"
+#include "castnet/formats/report.hpp"
 #include "castnet/formats/tables.hpp"
+#include "castnet/pipeline_file.hpp"
 
 namespace castnet::formats {
 
@@ -36,11 +40,22 @@ void write_outputs(const fs::path& out, Network& net, const OutputOptions& opt) 
   write_file(out / "cluster.txt", [&](std::ostream& o) { write_cluster_txt(o, images.crops, net.labels); });
   write_file(out / "nodes.csv", [&](std::ostream& o) { write_nodes_csv(o, net.graph); });
   write_file(out / "edges.csv", [&](std::ostream& o) { write_edges_csv(o, net.graph); });
+  std::ostringstream record;
+  write_pipeline_file(record, net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key);
+  write_file(out / "pipeline.toml", [&](std::ostream& o) { o << record.str(); });
+
+  Timeline timeline = make_timeline(net, opt.frame_interval);
   GexfOptions gexf{opt.gexf_version,
                    fmt::format("Faces that appear together on screen. Detector {}, embedder {}, clusterer {}, edge rule {}. Node image: {}.",
                                net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key,
                                describe(opt.images.node_image))};
-  write_file(out / "graph.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf); });
+  write_file(out / "graph.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf, &timeline); });
+  if (opt.dynamic) {
+    gexf.dynamic = true;
+    write_file(out / "graph-dynamic.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf, &timeline); });
+  }
+  if (opt.pictures) write_graph_pictures(out, net.graph);
+  if (opt.report) write_report(out, {&net, &timeline, record.str(), opt.pictures});
 }
 
 }  // namespace castnet::formats

@@ -13,6 +13,10 @@ struct PersonNode {
   int identity = 0;       // cluster label
   long faces = 0;         // faces in the cluster
   double pagerank = 0;
+  int community = 0;      // Louvain, numbered by size
+  double radius = 0;      // drawn size, from PageRank (layout units)
+  double x = 0, y = 0;    // ForceAtlas2 position
+  std::size_t first_frame = 0, last_frame = 0;  // positions in the broadcast's frame list
   std::string image;      // node image, relative to the output folder
 };
 

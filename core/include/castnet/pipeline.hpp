@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -54,12 +55,15 @@ struct Network {
   std::vector<int> labels;        // parallel to faces
   EmbeddingSet embeddings;        // parallel to faces
   std::vector<Edge> edges;
-  Graph graph;
+  Graph graph;  // with PageRank, communities and layout
+  std::map<int, std::vector<std::size_t>> appearances;  // identity -> frame positions it is seen in
   ClusteringRun run;
   std::string edge_rule_key;
 };
 
-// Connects identities of the latest clustering and ranks them.
+// Connects identities of the latest clustering, ranks them (PageRank), finds communities
+// (Louvain) and lays the network out (ForceAtlas2), all seeded: the same store gives the same
+// network.
 Network connect(const FaceStore& store, const PluginRegistry& reg, const PluginContext& ctx,
                 const StageSpec& edge_rule);
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "castnet/graph.hpp"
+#include "castnet/timeline.hpp"
 
 namespace castnet::formats {
 
@@ -13,11 +14,15 @@ enum class GexfVersion { v1_2draft, v1_3 };
 struct GexfOptions {
   GexfVersion version = GexfVersion::v1_2draft;
   std::string description;  // goes to <meta><description>: says how node images were chosen
+  bool dynamic = false;     // node and edge spells from `timeline`, for Gephi's timeline
 };
 
-// Nodes: id = identity, label "person N", attributes image (path relative to the output
-// folder, for the Image Preview plugin), pageranks, faces; viz size from PageRank, a colour,
-// and a position. Edges: weight and the co-occurrence count.
-void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt);
+// Nodes: id = identity, label "person N", attributes image (path relative to the output folder,
+// for the Image Preview plugin), pageranks, modularity_class (Gephi's own column names), faces,
+// first_seen, last_seen; viz position (the layout), size (the radius, from PageRank) and colour
+// (the community), alpha included. Edges: weight and the co-occurrence count.
+// `timeline` gives first_seen/last_seen, and the spells of the dynamic variant; without one,
+// those attributes are left out.
+void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const Timeline* timeline = nullptr);
 
 }  // namespace castnet::formats

@@ -1,0 +1,25 @@
+// The network as a picture, without Gephi: graph.svg and graph.png. Each person is their face
+// in a circle sized by PageRank and ringed in their community's colour, at the layout's
+// position; edges are drawn by weight; a legend names the communities.
+#pragma once
+#include <filesystem>
+
+#include "castnet/graph.hpp"
+
+namespace castnet::formats {
+
+// Layout units to pixels: x_px = offset_x + scale * x, y_px = offset_y - scale * y (y up, as in
+// Gephi). Both pictures use the same frame, so SVG coordinates are PNG pixels.
+struct PictureFrame {
+  int width = 0, height = 0;   // whole picture, legend included
+  double scale = 1, offset_x = 0, offset_y = 0;
+  double px(double x) const { return offset_x + scale * x; }
+  double py(double y) const { return offset_y - scale * y; }
+};
+
+PictureFrame picture_frame(const Graph& g);
+
+// Node images are read from `out` (each vertex's `image`). Writes out/graph.svg, out/graph.png.
+void write_graph_pictures(const std::filesystem::path& out, const Graph& g);
+
+}  // namespace castnet::formats

@@ -1,0 +1,151 @@
+#include "castnet/formats/graph_picture.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "castnet/errors.hpp"
+#include "castnet/formats/style.hpp"
+
+namespace castnet::formats {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kLegendWidth = 260;
+constexpr int kMargin = 30;
+
+cv::Scalar bgr(const Rgb& c) { return {double(c.b), double(c.g), double(c.r)}; }
+
+double max_weight(const Graph& g) {
+  double m = 0;
+  for (auto [e, end] = boost::edges(g); e != end; ++e) m = std::max(m, g[*e].weight);
+  return m;
+}
+
+double edge_width(double w, double max_w) { return max_w > 0 ? 1.0 + 5.0 * w / max_w : 1.0; }
+
+// The node's face as a square, centre-cropped; grey if the image is missing.
+cv::Mat face_square(const fs::path& file, int side) {
+  cv::Mat img = cv::imread(file.string(), cv::IMREAD_COLOR), out;
+  if (img.empty()) return cv::Mat(side, side, CV_8UC3, cv::Scalar(200, 200, 200));
+  int s = std::min(img.cols, img.rows);
+  cv::resize(img(cv::Rect((img.cols - s) / 2, (img.rows - s) / 2, s, s)), out, {side, side}, 0, 0, cv::INTER_AREA);
+  return out;
+}
+
+std::map<int, std::size_t> community_sizes(const Graph& g) {
+  std::map<int, std::size_t> sizes;
+  for (std::size_t v = 0; v < boost::num_vertices(g); ++v) ++sizes[g[v].community];
+  return sizes;
+}
+
+}  // namespace
+
+PictureFrame picture_frame(const Graph& g) {
+  const std::size_t n = boost::num_vertices(g);
+  double min_x = 0, max_x = 1, min_y = 0, max_y = 1, min_r = 1;
+  for (std::size_t v = 0; v < n; ++v) {
+    const PersonNode& p = g[v];
+    if (v == 0) min_x = p.x - p.radius, max_x = p.x + p.radius, min_y = p.y - p.radius, max_y = p.y + p.radius, min_r = p.radius;
+    min_x = std::min(min_x, p.x - p.radius), max_x = std::max(max_x, p.x + p.radius);
+    min_y = std::min(min_y, p.y - p.radius), max_y = std::max(max_y, p.y + p.radius);
+    min_r = std::min(min_r, p.radius);
+  }
+  // Big enough that the smallest face is still ~12 px across, within sane bounds.
+  double area = std::clamp(160.0 * std::sqrt(double(std::max<std::size_t>(n, 1))), 900.0, 3200.0);
+  double span = std::max(max_x - min_x, max_y - min_y);
+  PictureFrame f;
+  f.scale = (area - 2 * kMargin) / std::max(span, 1e-9);
+  if (f.scale * min_r < 6) f.scale = 6 / min_r;  // very large graphs: grow rather than shrink faces away
+  f.width = int(std::ceil(f.scale * (max_x - min_x))) + 2 * kMargin + kLegendWidth;
+  f.height = std::max(int(std::ceil(f.scale * (max_y - min_y))) + 2 * kMargin, 420);
+  f.offset_x = kMargin - f.scale * min_x;
+  f.offset_y = kMargin + f.scale * max_y;
+  return f;
+}
+
+void write_graph_pictures(const fs::path& out, const Graph& g) {
+  const PictureFrame f = picture_frame(g);
+  const std::size_t n = boost::num_vertices(g);
+  const double max_w = max_weight(g);
+  auto sizes = community_sizes(g);
+  const int legend_x = f.width - kLegendWidth + 10;
+
+  // --- SVG ---
+  std::ofstream svg(out / "graph.svg");
+  svg << fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{0}" height="{1}" viewBox="0 0 {0} {1}">)", f.width, f.height)
+      << "\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<g class=\"edges\" stroke=\"#7f7f7f\" stroke-opacity=\"0.45\">\n";
+  for (auto [e, end] = boost::edges(g); e != end; ++e) {
+    const PersonNode &a = g[boost::source(*e, g)], &b = g[boost::target(*e, g)];
+    svg << fmt::format("<line x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\" stroke-width=\"{:.2f}\"/>\n", f.px(a.x), f.py(a.y), f.px(b.x),
+                       f.py(b.y), edge_width(g[*e].weight, max_w));
+  }
+  svg << "</g>\n<defs>\n";
+  for (std::size_t v = 0; v < n; ++v)
+    svg << fmt::format("<clipPath id=\"clip-{}\"><circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\"/></clipPath>\n", g[v].identity, f.px(g[v].x),
+                       f.py(g[v].y), f.scale * g[v].radius);
+  svg << "</defs>\n<g class=\"nodes\">\n";
+  for (std::size_t v = 0; v < n; ++v) {
+    const PersonNode& p = g[v];
+    double cx = f.px(p.x), cy = f.py(p.y), r = f.scale * p.radius;
+    svg << fmt::format("<g class=\"node\" id=\"node-{0}\" data-identity=\"{0}\" data-cx=\"{1:.2f}\" data-cy=\"{2:.2f}\" data-r=\"{3:.2f}\">", p.identity, cx, cy, r)
+        << fmt::format("<title>person {} (PageRank {:.4f}, {} faces)</title>", p.identity, p.pagerank, p.faces)
+        << fmt::format("<image href=\"{0}\" xlink:href=\"{0}\" x=\"{1:.2f}\" y=\"{2:.2f}\" width=\"{3:.2f}\" height=\"{3:.2f}\" preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#clip-{4})\"/>",
+                       p.image, cx - r, cy - r, 2 * r, p.identity)
+        << fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:.1f}\"/></g>\n", cx, cy, r,
+                       community_colour(p.community).hex(), std::max(2.0, r / 8));
+  }
+  svg << "</g>\n<g class=\"legend\" font-family=\"sans-serif\" font-size=\"14\">\n";
+  svg << fmt::format("<text x=\"{}\" y=\"30\" font-weight=\"bold\">{} people, {} links</text>\n", legend_x, n, boost::num_edges(g));
+  svg << fmt::format("<text x=\"{}\" y=\"52\">circle area: PageRank</text>\n<text x=\"{}\" y=\"72\">line width: co-occurrence</text>\n", legend_x, legend_x);
+  int y = 100;
+  for (const auto& [c, count] : sizes) {
+    if (y > f.height - 20) break;
+    svg << fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">community {} ({})</text>\n", legend_x + 7, y - 5,
+                       community_colour(c).hex(), legend_x + 22, y, c, count);
+    y += 22;
+  }
+  svg << "</g>\n</svg>\n";
+  if (!svg) throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "graph.svg").string()));
+
+  // --- PNG: the same drawing with OpenCV ---
+  cv::Mat canvas(f.height, f.width, CV_8UC3, cv::Scalar(255, 255, 255)), lines = canvas.clone();
+  for (auto [e, end] = boost::edges(g); e != end; ++e) {
+    const PersonNode &a = g[boost::source(*e, g)], &b = g[boost::target(*e, g)];
+    cv::line(lines, {int(std::lround(f.px(a.x))), int(std::lround(f.py(a.y)))}, {int(std::lround(f.px(b.x))), int(std::lround(f.py(b.y)))},
+             {127, 127, 127}, int(std::lround(edge_width(g[*e].weight, max_w))), cv::LINE_AA);
+  }
+  cv::addWeighted(lines, 0.45, canvas, 0.55, 0, canvas);
+  for (std::size_t v = 0; v < n; ++v) {
+    const PersonNode& p = g[v];
+    int r = std::max(2, int(std::lround(f.scale * p.radius))), cx = int(std::lround(f.px(p.x))), cy = int(std::lround(f.py(p.y)));
+    cv::Rect box(cx - r, cy - r, 2 * r, 2 * r);
+    cv::Rect inside = box & cv::Rect(0, 0, canvas.cols, canvas.rows);
+    cv::Mat face = face_square(out / p.image, 2 * r), mask(2 * r, 2 * r, CV_8U, cv::Scalar(0));
+    cv::circle(mask, {r, r}, r, 255, cv::FILLED, cv::LINE_AA);
+    cv::Rect src(inside.x - box.x, inside.y - box.y, inside.width, inside.height);
+    face(src).copyTo(canvas(inside), mask(src));
+    cv::circle(canvas, {cx, cy}, r, bgr(community_colour(p.community)), std::max(2, r / 8), cv::LINE_AA);
+  }
+  cv::putText(canvas, fmt::format("{} people, {} links", n, boost::num_edges(g)), {legend_x, 30}, cv::FONT_HERSHEY_SIMPLEX, 0.6, {0, 0, 0}, 1, cv::LINE_AA);
+  cv::putText(canvas, "circle area: PageRank", {legend_x, 52}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
+  cv::putText(canvas, "line width: co-occurrence", {legend_x, 72}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
+  y = 100;
+  for (const auto& [c, count] : sizes) {
+    if (y > f.height - 20) break;
+    cv::circle(canvas, {legend_x + 7, y - 5}, 7, bgr(community_colour(c)), cv::FILLED, cv::LINE_AA);
+    cv::putText(canvas, fmt::format("community {} ({})", c, count), {legend_x + 22, y}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
+    y += 22;
+  }
+  if (!cv::imwrite((out / "graph.png").string(), canvas))
+    throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "graph.png").string()));
+}
+
+}  // namespace castnet::formats

@@ -1,0 +1,105 @@
+#include "castnet/formats/report.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "castnet/errors.hpp"
+#include "castnet/formats/style.hpp"
+
+namespace castnet::formats {
+
+namespace {
+
+std::string escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+constexpr const char* kStyle = R"(
+body { font-family: sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
+h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ddd; }
+pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
+.counts td { padding: 0.2em 1.2em 0.2em 0; }
+img.graph { max-width: 100%; border: 1px solid #ddd; }
+table.people { border-collapse: collapse; }
+table.people td, table.people th { padding: 0.3em 0.8em; border-bottom: 1px solid #eee; text-align: left; }
+img.face { width: 64px; height: 64px; object-fit: cover; border-radius: 50%; border: 4px solid; }
+.swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%; vertical-align: middle; }
+.timeline { position: relative; height: 14px; background: #f2f2f2; min-width: 500px; }
+.timeline span { position: absolute; top: 0; height: 14px; }
+.montages figure { display: inline-block; margin: 0.5em; text-align: center; }
+.montages img { max-width: 360px; border: 1px solid #ccc; }
+)";
+
+// Marks the page with how many images failed to load, so a headless browser can tell.
+constexpr const char* kImageCheck = R"(<script>
+window.addEventListener('load', function () {
+  var broken = 0, imgs = document.images;
+  for (var i = 0; i < imgs.length; ++i) if (!imgs[i].complete || imgs[i].naturalWidth === 0) ++broken;
+  document.body.setAttribute('data-images', imgs.length);
+  document.body.setAttribute('data-broken-images', broken);
+});
+</script>)";
+
+}  // namespace
+
+void write_report(const std::filesystem::path& out, const ReportInput& in) {
+  const Network& net = *in.net;
+  const Timeline& tl = *in.timeline;
+  const Graph& g = net.graph;
+  std::size_t noise = std::count(net.labels.begin(), net.labels.end(), -1);
+  std::vector<std::size_t> order(boost::num_vertices(g));
+  for (std::size_t v = 0; v < order.size(); ++v) order[v] = v;
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return g[a].pagerank > g[b].pagerank; });
+  double duration = tl.frame_seconds.empty() ? 1.0 : tl.frame_seconds.back() + tl.interval - tl.frame_seconds.front();
+  double t0 = tl.frame_seconds.empty() ? 0.0 : tl.frame_seconds.front();
+
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>castnet report</title>\n<style>";
+  h += kStyle;
+  h += "</style></head>\n<body>\n<h1>Who appears with whom</h1>\n";
+  h += fmt::format("<p>{} to {}, {} frames.</p>\n", escape(tl.format(t0)), escape(tl.format(t0 + duration)), net.frames.size());
+  h += "<h2>Counts</h2>\n<table class=\"counts\">\n";
+  h += fmt::format("<tr><td>frames</td><td>{}</td></tr><tr><td>faces</td><td>{}</td></tr>", net.frames.size(), net.faces.size());
+  h += fmt::format("<tr><td>people (clusters)</td><td>{}</td></tr><tr><td>faces left as noise</td><td>{}</td></tr>", boost::num_vertices(g), noise);
+  h += fmt::format("<tr><td>links</td><td>{}</td></tr></table>\n", boost::num_edges(g));
+  if (in.has_picture)
+    h += "<h2>The network</h2>\n<p><a href=\"graph.svg\"><img class=\"graph\" src=\"graph.png\" alt=\"the co-occurrence network\"></a></p>\n";
+  h += "<h2>People, by PageRank</h2>\n<table class=\"people\"><tr><th>#</th><th>face</th><th>person</th><th>PageRank</th><th>community</th>"
+       "<th>faces</th><th>on screen</th></tr>\n";
+  for (std::size_t rank = 0; rank < order.size(); ++rank) {
+    const PersonNode& p = g[order[rank]];
+    std::string colour = community_colour(p.community).hex();
+    h += fmt::format("<tr id=\"person-{0}\"><td>{1}</td><td><img class=\"face\" src=\"{2}\" alt=\"person {0}\" style=\"border-color:{3}\"></td>"
+                     "<td>person {0}</td><td>{4:.4f}</td><td><span class=\"swatch\" style=\"background:{3}\"></span> {5}</td><td>{6}</td><td>",
+                     p.identity, rank + 1, escape(p.image), colour, p.pagerank, p.community, p.faces);
+    h += "<div class=\"timeline\">";
+    for (const auto& s : tl.nodes.at(p.identity))
+      h += fmt::format("<span style=\"left:{:.3f}%;width:{:.3f}%;background:{}\" title=\"{} - {}\"></span>", 100 * (s.start - t0) / duration,
+                       std::max(0.2, 100 * (s.end - s.start) / duration), colour, escape(tl.format(s.start)), escape(tl.format(s.end)));
+    h += "</div></td></tr>\n";
+  }
+  h += "</table>\n<h2>Each person's faces</h2>\n<div class=\"montages\">\n";
+  for (std::size_t v : order)
+    h += fmt::format("<figure><img src=\"montages/montage-{0}.jpg\" alt=\"faces of person {0}\"><figcaption>person {0}</figcaption></figure>\n",
+                     g[v].identity);
+  h += "</div>\n<h2>Pipeline</h2>\n<pre>" + escape(in.pipeline_toml) + "</pre>\n";
+  h += kImageCheck;
+  h += "\n</body></html>\n";
+  std::ofstream f(out / "report.html");
+  f << h;
+  if (!f) throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "report.html").string()));
+}
+
+}  // namespace castnet::formats
