@@ -64,8 +64,11 @@ PictureFrame picture_frame(const Graph& g) {
   PictureFrame f;
   f.scale = (area - 2 * kMargin) / std::max(span, 1e-9);
   if (f.scale * min_r < 6) f.scale = 6 / min_r;  // very large graphs: grow rather than shrink faces away
-  f.width = int(std::ceil(f.scale * (max_x - min_x))) + 2 * kMargin + kLegendWidth;
-  f.height = std::max(int(std::ceil(f.scale * (max_y - min_y))) + 2 * kMargin, 420);
+  int graph_height = int(std::ceil(f.scale * (max_y - min_y))) + 2 * kMargin;
+  f.text = std::clamp(graph_height / 1000.0, 1.0, 3.0);
+  f.legend_x = int(std::ceil(f.scale * (max_x - min_x))) + 2 * kMargin + 10;
+  f.width = f.legend_x - 10 + int(kLegendWidth * f.text);
+  f.height = std::max(graph_height, 420);
   f.offset_x = kMargin - f.scale * min_x;
   f.offset_y = kMargin + f.scale * max_y;
   return f;
@@ -76,7 +79,9 @@ void write_graph_pictures(const fs::path& out, const Graph& g) {
   const std::size_t n = boost::num_vertices(g);
   const double max_w = max_weight(g);
   auto sizes = community_sizes(g);
-  const int legend_x = f.width - kLegendWidth + 10;
+  const int legend_x = f.legend_x;
+  const double t = f.text;
+  auto line_y = [&](int k) { return int(std::lround((30 + 22 * k) * t)); };
 
   // --- SVG ---
   std::ofstream svg(out / "graph.svg");
@@ -102,15 +107,16 @@ void write_graph_pictures(const fs::path& out, const Graph& g) {
         << fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:.1f}\"/></g>\n", cx, cy, r,
                        community_colour(p.community).hex(), std::max(2.0, r / 8));
   }
-  svg << "</g>\n<g class=\"legend\" font-family=\"sans-serif\" font-size=\"14\">\n";
-  svg << fmt::format("<text x=\"{}\" y=\"30\" font-weight=\"bold\">{} people, {} links</text>\n", legend_x, n, boost::num_edges(g));
-  svg << fmt::format("<text x=\"{}\" y=\"52\">circle area: PageRank</text>\n<text x=\"{}\" y=\"72\">line width: co-occurrence</text>\n", legend_x, legend_x);
-  int y = 100;
+  svg << fmt::format("</g>\n<g class=\"legend\" font-family=\"sans-serif\" font-size=\"{:.0f}\">\n", 14 * t);
+  svg << fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{} people, {} links</text>\n", legend_x, line_y(0), n, boost::num_edges(g));
+  svg << fmt::format("<text x=\"{}\" y=\"{}\">circle area: PageRank</text>\n<text x=\"{}\" y=\"{}\">line width: co-occurrence</text>\n", legend_x,
+                     line_y(1), legend_x, line_y(2));
+  int k = 4;
   for (const auto& [c, count] : sizes) {
-    if (y > f.height - 20) break;
-    svg << fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">community {} ({})</text>\n", legend_x + 7, y - 5,
-                       community_colour(c).hex(), legend_x + 22, y, c, count);
-    y += 22;
+    if (line_y(k) > f.height - 20) break;
+    svg << fmt::format("<circle cx=\"{:.0f}\" cy=\"{:.0f}\" r=\"{:.0f}\" fill=\"{}\"/><text x=\"{:.0f}\" y=\"{}\">community {} ({})</text>\n",
+                       legend_x + 7 * t, line_y(k) - 5 * t, 7 * t, community_colour(c).hex(), legend_x + 22 * t, line_y(k), c, count);
+    ++k;
   }
   svg << "</g>\n</svg>\n";
   if (!svg) throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "graph.svg").string()));
@@ -134,15 +140,18 @@ void write_graph_pictures(const fs::path& out, const Graph& g) {
     face(src).copyTo(canvas(inside), mask(src));
     cv::circle(canvas, {cx, cy}, r, bgr(community_colour(p.community)), std::max(2, r / 8), cv::LINE_AA);
   }
-  cv::putText(canvas, fmt::format("{} people, {} links", n, boost::num_edges(g)), {legend_x, 30}, cv::FONT_HERSHEY_SIMPLEX, 0.6, {0, 0, 0}, 1, cv::LINE_AA);
-  cv::putText(canvas, "circle area: PageRank", {legend_x, 52}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
-  cv::putText(canvas, "line width: co-occurrence", {legend_x, 72}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
-  y = 100;
+  const int weight = std::max(1, int(std::lround(t)));
+  cv::putText(canvas, fmt::format("{} people, {} links", n, boost::num_edges(g)), {legend_x, line_y(0)}, cv::FONT_HERSHEY_SIMPLEX, 0.6 * t,
+              {0, 0, 0}, weight + 1, cv::LINE_AA);
+  cv::putText(canvas, "circle area: PageRank", {legend_x, line_y(1)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t, {0, 0, 0}, weight, cv::LINE_AA);
+  cv::putText(canvas, "line width: co-occurrence", {legend_x, line_y(2)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t, {0, 0, 0}, weight, cv::LINE_AA);
+  k = 4;
   for (const auto& [c, count] : sizes) {
-    if (y > f.height - 20) break;
-    cv::circle(canvas, {legend_x + 7, y - 5}, 7, bgr(community_colour(c)), cv::FILLED, cv::LINE_AA);
-    cv::putText(canvas, fmt::format("community {} ({})", c, count), {legend_x + 22, y}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
-    y += 22;
+    if (line_y(k) > f.height - 20) break;
+    cv::circle(canvas, {legend_x + int(7 * t), line_y(k) - int(5 * t)}, int(7 * t), bgr(community_colour(c)), cv::FILLED, cv::LINE_AA);
+    cv::putText(canvas, fmt::format("community {} ({})", c, count), {legend_x + int(22 * t), line_y(k)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t,
+                {0, 0, 0}, weight, cv::LINE_AA);
+    ++k;
   }
   if (!cv::imwrite((out / "graph.png").string(), canvas))
     throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "graph.png").string()));

@@ -13,6 +13,8 @@ namespace castnet::formats {
 struct PictureFrame {
   int width = 0, height = 0;   // whole picture, legend included
   double scale = 1, offset_x = 0, offset_y = 0;
+  double text = 1;             // legend text scale: large pictures get larger type
+  int legend_x = 0;
   double px(double x) const { return offset_x + scale * x; }
   double py(double y) const { return offset_y - scale * y; }
 };
