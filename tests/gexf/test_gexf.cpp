@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "castnet/community.hpp"
 #include "castnet/formats/gexf.hpp"
+#include "castnet/layout.hpp"
 #include "support.hpp"
 
 namespace castnet {
@@ -30,11 +32,19 @@ Graph sample_graph() {
   }
   Graph g = build_graph(ids, edges);
   auto pr = pagerank(g);
+  auto community = louvain(g);
+  double max_pr = *std::max_element(pr.begin(), pr.end());
+  std::vector<double> radius;
   for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
     g[v].pagerank = pr[v];
+    g[v].community = community[v];
+    g[v].radius = node_radius(pr[v], max_pr);
     g[v].faces = 10 + static_cast<long>(v);
     g[v].image = fmt::format("node_images/{}.jpg", g[v].identity);
+    radius.push_back(g[v].radius);
   }
+  auto pos = force_atlas2(g, radius);
+  for (std::size_t v = 0; v < pos.size(); ++v) g[v].x = pos[v].x, g[v].y = pos[v].y;
   return g;
 }
 
