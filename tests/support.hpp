@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "castnet/graph.hpp"
 #include "castnet/registry.hpp"
 
 namespace castnet::test {
@@ -76,6 +77,32 @@ inline std::string python() { return fs::exists("/usr/bin/python3") ? "/usr/bin/
 inline std::string slurp(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A networkx reference graph (reference/networkx/edges_*.csv: u,v,weight). Vertex k is the k-th
+// node in networkx's G.nodes() order (first appearance in the edge list), named names[k].
+struct NamedGraph {
+  Graph g;
+  std::vector<std::string> names;
+};
+
+inline NamedGraph load_reference_graph(const std::string& file) {
+  auto csv = read_csv(shared_dir() / "reference/networkx" / file);
+  std::map<std::string, int> id;
+  NamedGraph out;
+  std::vector<Edge> edges;
+  std::vector<int> ids;
+  auto node = [&](const std::string& n) {
+    auto [it, added] = id.emplace(n, static_cast<int>(id.size()));
+    if (added) out.names.push_back(n), ids.push_back(it->second);
+    return it->second;
+  };
+  for (const auto& r : csv.rows) {
+    int a = node(r[0]), b = node(r[1]);
+    edges.push_back({std::min(a, b), std::max(a, b), std::lround(std::stod(r[2])), std::stod(r[2])});
+  }
+  out.g = build_graph(ids, edges);
+  return out;
 }
 
 // The plugins of this build (libcastnet's own folder), shared by every test in a binary.

@@ -17,20 +17,9 @@ namespace fs = std::filesystem;
 
 // Les Misérables (networkx's), with PageRank and an image path per node: a graph with edges.
 Graph sample_graph() {
-  auto csv = test::read_csv(test::shared_dir() / "reference/networkx/edges_les_miserables.csv");
-  std::map<std::string, int> id;
-  std::vector<Edge> edges;
-  std::vector<int> ids;
-  auto node = [&](const std::string& n) {
-    auto [it, added] = id.emplace(n, static_cast<int>(id.size()));
-    if (added) ids.push_back(it->second);
-    return it->second;
-  };
-  for (const auto& r : csv.rows) {
-    int a = node(r[0]), b = node(r[1]);
-    edges.push_back({std::min(a, b), std::max(a, b), std::lround(std::stod(r[2])), std::stod(r[2]) / 31.0});
-  }
-  Graph g = build_graph(ids, edges);
+  // Weights rescaled into (0, 1] as the edge rule writes them; counts are the raw weights.
+  Graph g = test::load_reference_graph("edges_les_miserables.csv").g;
+  for (auto [e, end] = boost::edges(g); e != end; ++e) g[*e].weight /= 31.0;
   auto pr = pagerank(g);
   auto community = louvain(g);
   double max_pr = *std::max_element(pr.begin(), pr.end());

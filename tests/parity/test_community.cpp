@@ -9,23 +9,6 @@
 namespace castnet {
 namespace {
 
-Graph load(const std::string& file) {
-  auto csv = test::read_csv(test::shared_dir() / "reference/networkx" / file);
-  std::map<std::string, int> id;
-  std::vector<Edge> edges;
-  std::vector<int> ids;
-  auto node = [&](const std::string& n) {
-    auto [it, added] = id.emplace(n, static_cast<int>(id.size()));
-    if (added) ids.push_back(it->second);
-    return it->second;
-  };
-  for (const auto& r : csv.rows) {
-    int a = node(r[0]), b = node(r[1]);
-    edges.push_back({std::min(a, b), std::max(a, b), 1, std::stod(r[2])});
-  }
-  return build_graph(ids, edges);
-}
-
 double reference_q(const std::string& graph) {
   auto csv = test::read_csv(test::shared_dir() / "reference/networkx/louvain.csv");
   for (const auto& r : csv.rows)
@@ -34,7 +17,7 @@ double reference_q(const std::string& graph) {
 }
 
 void check(const std::string& graph, const std::string& file) {
-  Graph g = load(file);
+  Graph g = test::load_reference_graph(file).g;
   auto communities = louvain(g);
   double q = modularity(g, communities), ref = reference_q(graph);
   std::printf("%s: modularity %.6f (networkx %.6f), %zu communities\n", graph.c_str(), q, ref,

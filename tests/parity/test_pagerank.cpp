@@ -7,34 +7,9 @@
 namespace castnet {
 namespace {
 
-struct NamedGraph {
-  Graph g;
-  std::vector<std::string> names;
-};
-
-// Node order as networkx's G.nodes(): first appearance in the edge list.
-NamedGraph load(const std::string& file) {
-  auto csv = test::read_csv(test::shared_dir() / "reference/networkx" / file);
-  std::map<std::string, int> id;
-  NamedGraph out;
-  std::vector<Edge> edges;
-  std::vector<int> ids;
-  auto node = [&](const std::string& n) {
-    auto [it, added] = id.emplace(n, static_cast<int>(id.size()));
-    if (added) out.names.push_back(n), ids.push_back(it->second);
-    return it->second;
-  };
-  for (const auto& r : csv.rows) {
-    int a = node(r[0]), b = node(r[1]);
-    edges.push_back({std::min(a, b), std::max(a, b), 1, std::stod(r[2])});
-  }
-  out.g = build_graph(ids, edges);
-  return out;
-}
-
 void check(const std::string& graph, const std::string& file) {
   auto ref = test::read_csv(test::shared_dir() / "reference/networkx/pagerank.csv");
-  NamedGraph ng = load(file);
+  test::NamedGraph ng = test::load_reference_graph(file);
   for (bool weighted : {true, false}) {
     auto pr = pagerank(ng.g, {.weighted = weighted});
     std::map<std::string, double> expected;
