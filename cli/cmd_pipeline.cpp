@@ -126,7 +126,8 @@ void add_graph_options(CLI::App* cmd, Options& o) {
   cmd->add_option("--edges", o.edges, "edge rule plugin[:param=value,...] (default cooccurrence)");
   cmd->add_option("--gexf-version", o.gexf_version, "1.2draft (read by Gephi and networkx) or 1.3")->capture_default_str()
       ->check(CLI::IsMember({"1.2draft", "1.3"}));
-  cmd->add_flag("--dynamic", o.dynamic, "also write graph-dynamic.gexf, with when each person and link is on screen");
+  cmd->add_flag("--dynamic,!--no-dynamic", o.dynamic,
+                "graph-dynamic.gexf: when each person and link is on screen, for Gephi's timeline (default on)");
   cmd->add_option("--frame-interval", o.frame_interval, "seconds between frames")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_flag("--no-pictures", o.no_pictures, "skip graph.svg and graph.png");
   cmd->add_flag("--no-report", o.no_report, "skip report.html");

@@ -19,7 +19,7 @@ struct Options {
   int threads = 0;
   bool quiet = false;
   bool recursive = false;
-  bool dynamic = false, no_pictures = false, no_report = false;
+  bool dynamic = true, no_pictures = false, no_report = false;
   double frame_interval = 4.0;
   std::string plugin_name;  // for `plugins show`
   std::string truth;        // for eval and compare
