@@ -153,6 +153,16 @@ TEST_F(BadInput, BrokenPluginLibraries) {
   expect_one_sentence(r.output, "The clusterer plugin 'throwing' failed to build: the fixture's factory always throws");
 }
 
+TEST_F(BadInput, ABroadcastWithoutFacesGivesAnEmptyNetworkNotAnError) {
+  auto dir = test::temp_dir("nofaces");
+  fs::create_directories(dir / "frames");
+  for (int n : {10, 11, 12}) fs::copy_file(frame(n), dir / fmt::format("frames/a-{:06d}.jpg", n));  // the stage, nobody on it
+  auto r = test::castnet_cli(fmt::format("run {0}/frames -o {0}/out --quiet", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("graph: 0 people, 0 edges"), std::string::npos) << r.output;
+  for (const char* f : {"graph.gexf", "graph-dynamic.gexf", "graph.png", "report.html", "nodes.csv"}) EXPECT_TRUE(fs::exists(dir / "out" / f)) << f;
+}
+
 TEST_F(BadInput, CommandsBeforeExtractionSayWhatToRunFirst) {
   auto dir = test::temp_dir("noextract");
   auto r = test::castnet_cli(fmt::format("graph -o {}/out", dir.string()));
