@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <opencv2/core/utility.hpp>
 
 #include "castnet/blas.hpp"
 #include "castnet/community.hpp"
@@ -73,8 +74,12 @@ ExtractSummary extract(const FrameSource& source, FaceStore& store, const Plugin
     detectors.push_back(reg.create<Detector>(PluginKind::detector, detector_spec, ctx, &summary.detector_key));
     embedders.push_back(reg.create<Embedder>(PluginKind::embedder, embedder_spec, ctx, &summary.embedder_key));
   }
-  // Workers are the parallelism; OpenBLAS threads on top would only fight them for the cores.
-  if (threads > 1) set_blas_threads(1);
+  // Workers are the parallelism; OpenBLAS's and OpenCV's own threads on top would only fight
+  // them for the cores.
+  if (threads > 1) {
+    set_blas_threads(1);
+    cv::setNumThreads(1);
+  }
 
   const auto& refs = source.frames();
   std::vector<std::int64_t> ids = store.add_frames(refs);

@@ -189,20 +189,20 @@ TEST_F(SynthNetwork, ReportLoadsInChromiumWithAFacePerPersonAndNoBrokenImage) {
                                         "--disable-sync --no-first-run --user-data-dir={}/chromium --virtual-time-budget=10000",
                                         dir_.string());
   std::string dom;
-  ASSERT_EQ(test::run(fmt::format("chromium {} --dump-dom file://{}/report.html 2>/dev/null", flags, out().string()), &dom), 0) << dom;
+  ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --dump-dom file://{}/report.html 2>/dev/null", flags, out().string()), &dom), 0) << dom;
   std::size_t people = test::read_csv(out() / "nodes.csv").rows.size();
   std::size_t faces = 0;
   for (std::size_t at = 0; (at = dom.find("class=\"face\"", at)) != std::string::npos; ++at) ++faces;
   EXPECT_EQ(faces, people);
   EXPECT_NE(dom.find("data-broken-images=\"0\""), std::string::npos) << "an image failed to load, or the check did not run";
-  ASSERT_EQ(test::run(fmt::format("chromium {} --window-size=1280,2000 --screenshot={}/report.png file://{}/report.html", flags,
+  ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --window-size=1280,2000 --screenshot={}/report.png file://{}/report.html", flags,
                                   dir_.string(), out().string())), 0);
   cv::Mat shot = cv::imread((dir_ / "report.png").string());
   EXPECT_EQ(shot.cols, 1280);
   EXPECT_EQ(shot.rows, 2000);
   // And the check is real: hide a node image and the page reports it.
   fs::rename(out() / "node_images/0.jpg", out() / "node_images/0.jpg.away");
-  ASSERT_EQ(test::run(fmt::format("chromium {} --dump-dom file://{}/report.html 2>/dev/null", flags, out().string()), &dom), 0);
+  ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --dump-dom file://{}/report.html 2>/dev/null", flags, out().string()), &dom), 0);
   fs::rename(out() / "node_images/0.jpg.away", out() / "node_images/0.jpg");
   EXPECT_EQ(dom.find("data-broken-images=\"0\""), std::string::npos);
 }
