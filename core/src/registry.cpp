@@ -1,6 +1,9 @@
 #include "castnet/registry.hpp"
 
 #include <algorithm>
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -143,6 +146,8 @@ fs::path default_models_dir() {
   if (const char* m = std::getenv("CASTNET_MODELS"); m && *m) return m;
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "castnet" / "models";
   const char* home = std::getenv("HOME");
+  if (!home || !*home)  // as scripts/setup does: the account's home when HOME is unset
+    if (const passwd* pw = getpwuid(getuid())) home = pw->pw_dir;
   return fs::path(home ? home : ".") / ".cache" / "castnet" / "models";
 }
 
