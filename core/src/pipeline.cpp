@@ -194,7 +194,7 @@ ClusterSummary cluster(FaceStore& store, const PluginRegistry& reg, const Plugin
                                               c.labels.size(), faces.size()));
   std::vector<std::int64_t> face_ids;
   for (const auto& f : faces) face_ids.push_back(f.id);
-  s.clustering_id = store.save_clustering({0, detector_key, embedder_key, s.clusterer_key}, face_ids, c.labels);
+  s.clustering_id = store.save_clustering({0, detector_key, embedder_key, s.clusterer_key}, face_ids, c);
   std::set<int> clusters;
   for (int l : c.labels) (l < 0 ? ++s.noise : (clusters.insert(l), 0));
   s.faces = faces.size();
@@ -215,7 +215,7 @@ Network connect(const FaceStore& store, const PluginRegistry& reg, const PluginC
   net.embeddings = store.embeddings(run->detector, run->embedder);
   std::vector<std::int64_t> face_ids;
   for (const auto& f : net.faces) face_ids.push_back(f.id);
-  net.labels = store.labels(run->id, face_ids);
+  net.labels = store.clustering(run->id, face_ids).labels;
 
   std::map<std::int64_t, std::size_t> frame_pos;
   for (std::size_t i = 0; i < net.frames.size(); ++i) frame_pos[net.frames[i].id] = i;

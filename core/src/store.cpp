@@ -14,7 +14,7 @@ using detail::Statement;
 
 namespace {
 
-constexpr const char* kSchemaVersion = "1";
+constexpr const char* kSchemaVersion = "2";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS clusterings(
   created TEXT DEFAULT CURRENT_TIMESTAMP);
 CREATE TABLE IF NOT EXISTS labels(
   clustering_id INTEGER NOT NULL REFERENCES clusterings(id), face_id INTEGER NOT NULL,
-  label INTEGER NOT NULL, PRIMARY KEY(clustering_id, face_id));
+  label INTEGER NOT NULL, probability REAL, outlier_score REAL, PRIMARY KEY(clustering_id, face_id));
 )sql";
 
 std::string landmarks_text(const std::vector<Point>& pts) {
@@ -254,16 +254,20 @@ EmbeddingSet FaceStore::embeddings(const std::string& detector, const std::strin
 }
 
 std::int64_t FaceStore::save_clustering(const ClusteringRun& run, const std::vector<std::int64_t>& face_ids,
-                                        const std::vector<int>& labels) {
+                                        const Clustering& c) {
   Transaction tx(db_);
   Statement ins(db_, "INSERT INTO clusterings(detector, embedder, clusterer) VALUES(?,?,?) RETURNING id");
   ins.bind(1, run.detector).bind(2, run.embedder).bind(3, run.clusterer);
   if (!ins.step()) throw Error(ExitCode::store, "The face store did not return a clustering id.");
   std::int64_t id = ins.integer(0);
   ins.run();
-  Statement lab(db_, "INSERT INTO labels(clustering_id, face_id, label) VALUES(?,?,?)");
-  for (std::size_t i = 0; i < face_ids.size(); ++i)
-    lab.bind(1, id).bind(2, face_ids[i]).bind(3, std::int64_t{labels[i]}).run();
+  Statement lab(db_, "INSERT INTO labels(clustering_id, face_id, label, probability, outlier_score) VALUES(?,?,?,?,?)");
+  for (std::size_t i = 0; i < face_ids.size(); ++i) {
+    lab.bind(1, id).bind(2, face_ids[i]).bind(3, std::int64_t{c.labels[i]});
+    if (i < c.probabilities.size()) lab.bind(4, c.probabilities[i]);  // NULL where the method has none
+    if (i < c.outlier_scores.size()) lab.bind(5, c.outlier_scores[i]);
+    lab.run();
+  }
   tx.commit();
   return id;
 }
@@ -274,16 +278,24 @@ std::optional<ClusteringRun> FaceStore::latest_clustering() const {
   return ClusteringRun{q.integer(0), q.text(1), q.text(2), q.text(3)};
 }
 
-std::vector<int> FaceStore::labels(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const {
-  Statement q(db_, "SELECT face_id, label FROM labels WHERE clustering_id=?");
+Clustering FaceStore::clustering(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const {
+  Statement q(db_, "SELECT face_id, label, probability, outlier_score FROM labels WHERE clustering_id=?");
   q.bind(1, clustering_id);
-  std::map<std::int64_t, int> by_face;
-  while (q.step()) by_face[q.integer(0)] = static_cast<int>(q.integer(1));
-  std::vector<int> out;
-  out.reserve(face_ids.size());
+  struct Row { int label; std::optional<double> probability, outlier; };
+  std::map<std::int64_t, Row> by_face;
+  bool has_probability = false, has_outlier = false;
+  while (q.step()) {
+    Row r{static_cast<int>(q.integer(1)), std::nullopt, std::nullopt};
+    if (!q.is_null(2)) r.probability = q.real(2), has_probability = true;
+    if (!q.is_null(3)) r.outlier = q.real(3), has_outlier = true;
+    by_face[q.integer(0)] = r;
+  }
+  Clustering out;
   for (auto id : face_ids) {
     auto it = by_face.find(id);
-    out.push_back(it == by_face.end() ? -1 : it->second);
+    out.labels.push_back(it == by_face.end() ? -1 : it->second.label);
+    if (has_probability) out.probabilities.push_back(it == by_face.end() ? 0.0 : it->second.probability.value_or(0.0));
+    if (has_outlier) out.outlier_scores.push_back(it == by_face.end() ? 0.0 : it->second.outlier.value_or(0.0));
   }
   return out;
 }

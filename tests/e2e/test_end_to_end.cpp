@@ -96,7 +96,7 @@ TEST_F(HamiltonRun, ReclusteringFindsTheSingerAndThePianistAsTheTwoLargestCluste
   auto x = store.embeddings(run->detector, run->embedder);
   std::vector<std::int64_t> ids;
   for (const auto& f : faces) ids.push_back(f.id);
-  auto labels = store.labels(run->id, ids);
+  auto labels = store.clustering(run->id, ids).labels;
   std::map<int, std::vector<std::size_t>> members;
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (labels[i] >= 0) members[labels[i]].push_back(i);

@@ -47,9 +47,14 @@ TEST(FaceStore, RoundTripsFacesEmbeddingsAndLabels) {
   auto unreadable = store.unreadable("det");
   ASSERT_EQ(unreadable.size(), 1u);
   EXPECT_EQ(unreadable[0].first, "a-000001.jpg");
-  auto id = store.save_clustering({0, "det", "emb", "dbscan"}, {faces[0].id}, {4});
+  auto id = store.save_clustering({0, "det", "emb", "hdbscan"}, {faces[0].id}, Clustering{{4}, {0.75}, {0.1}});
   EXPECT_EQ(store.latest_clustering()->id, id);
-  EXPECT_EQ(store.labels(id, {faces[0].id}), std::vector<int>{4});
+  Clustering back = store.clustering(id, {faces[0].id});
+  EXPECT_EQ(back.labels, std::vector<int>{4});
+  EXPECT_EQ(back.probabilities, std::vector<double>{0.75});
+  EXPECT_EQ(back.outlier_scores, std::vector<double>{0.1});
+  auto plain = store.save_clustering({0, "det", "emb", "dbscan"}, {faces[0].id}, Clustering{{2}, {}, {}});
+  EXPECT_TRUE(store.clustering(plain, {faces[0].id}).probabilities.empty()) << "DBSCAN gives no probabilities";
 }
 
 TEST(FaceStore, RefusesAFileThatIsNotAStore) {

@@ -12,6 +12,7 @@
 #include "castnet/embeddings.hpp"
 #include "castnet/face.hpp"
 #include "castnet/frame_source.hpp"
+#include "castnet/stages.hpp"
 
 struct sqlite3;
 
@@ -72,10 +73,12 @@ class FaceStore {
   // Embeddings of faces(detector), in the same order; throws if any is missing.
   EmbeddingSet embeddings(const std::string& detector, const std::string& embedder) const;
 
+  // Labels, and the clusterer's membership probabilities and outlier scores where it gives them.
   std::int64_t save_clustering(const ClusteringRun& run, const std::vector<std::int64_t>& face_ids,
-                               const std::vector<int>& labels);
+                               const Clustering& clustering);
   std::optional<ClusteringRun> latest_clustering() const;
-  std::vector<int> labels(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const;
+  // What save_clustering stored, for these faces (-1 for a face it did not label).
+  Clustering clustering(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const;
 
   void set_meta(const std::string& key, const std::string& value);
   std::optional<std::string> meta(const std::string& key) const;
