@@ -32,7 +32,7 @@ void show_plugin(const PluginRegistry& reg, const std::string& name) {
       if (p.min || p.max)
         range = fmt::format(" [{}..{}]", p.min ? fmt::format("{}", *p.min) : "", p.max ? fmt::format("{}", *p.max) : "");
       if (!p.choices.empty()) range = fmt::format(" {{{}}}", fmt::join(p.choices, ", "));
-      fmt::print("  {:<20} {:<8} default {}{}\n      {}\n", p.name, to_string(p.type), format_value(p.default_value), range, p.help);
+      fmt::print("  {:<26} {:<8} default {}{}\n      {}\n", p.name, to_string(p.type), format_value(p.default_value), range, p.help);
     }
     if (d.params.empty()) fmt::print("  (none)\n");
   }
