@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -28,13 +27,12 @@ namespace {
 
 struct Child {
   int status = -1;
-  double seconds = 0, peak_mb = 0;
+  double peak_mb = 0;
   std::string output;
 };
 
 Child run_castnet(const std::vector<std::string>& args, const fs::path& log) {
   Child c;
-  auto start = std::chrono::steady_clock::now();
   pid_t pid = fork();
   if (pid < 0) throw Error(ExitCode::failure, "castnet compare could not start a pipeline run (fork failed).");
   if (pid == 0) {
@@ -48,7 +46,6 @@ Child run_castnet(const std::vector<std::string>& args, const fs::path& log) {
   }
   struct rusage usage {};
   wait4(pid, &c.status, 0, &usage);
-  c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   c.peak_mb = double(usage.ru_maxrss) / 1024.0;
   std::ifstream in(log);
   c.output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
@@ -99,19 +96,18 @@ void add_compare_command(CLI::App& app, Options& o) {
       Network net = connect(fs, reg, {default_models_dir()}, cand.spec.edges);
       auto rule = reg.create<EdgeRule>(PluginKind::edge_rule, cand.spec.edges, {default_models_dir()});
       formats::ComparisonRow row{cand.name, net.run.detector, net.run.embedder, net.run.clusterer, evaluate(net, truth, *rule)};
-      row.seconds = child.seconds;
       row.peak_mb = child.peak_mb;
       std::smatch m;
       static const std::regex extract_line(R"(extract: (\d+) frames \((\d+) done before\), (\d+) faces, \d+ unreadable, ([0-9.]+) s)");
       if (std::regex_search(child.output, m, extract_line)) {
         std::size_t frames = std::stoul(m[1]), done = std::stoul(m[2]), faces = std::stoul(m[3]);
-        row.extract_seconds = std::stod(m[4]);
+        double seconds = std::stod(m[4]);
         std::string key = net.run.detector + "|" + net.run.embedder;
         if (done == frames && speed_of.count(key)) {  // all of it done by an earlier pipeline
           row.faces_per_second = speed_of[key];
           row.detection_shared = true;
-        } else if (row.extract_seconds > 0) {
-          row.faces_per_second = double(faces) / row.extract_seconds;
+        } else if (seconds > 0) {
+          row.faces_per_second = double(faces) / seconds;
           row.detection_shared = child.output.find("reused the faces") != std::string::npos;
           if (!row.detection_shared) speed_of[key] = row.faces_per_second;
         }

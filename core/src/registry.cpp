@@ -81,7 +81,6 @@ void PluginRegistry::load(const fs::path& path) {
     descriptors_.push_back(std::move(d));
     owner_.push_back(library);
   }
-  libraries_.push_back(library);
 }
 
 std::vector<fs::path> PluginRegistry::default_dirs() {

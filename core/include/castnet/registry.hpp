@@ -44,9 +44,8 @@ class PluginRegistry {
                                        const PluginContext& ctx, std::string* canonical) const;
   [[noreturn]] static void throw_wrong_kind(PluginKind kind, const std::string& name);
   struct Library;
-  std::vector<std::shared_ptr<Library>> libraries_;
   std::vector<PluginDescriptor> descriptors_;
-  std::vector<std::shared_ptr<Library>> owner_;  // parallel to descriptors_
+  std::vector<std::shared_ptr<Library>> owner_;  // parallel to descriptors_: keeps each library loaded
   std::vector<std::string> warnings_;
 };
 

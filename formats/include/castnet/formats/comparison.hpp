@@ -13,9 +13,7 @@ struct ComparisonRow {
   std::string name;                 // "modern", "legacy", a file name
   std::string detector, embedder, clusterer;
   Evaluation eval;
-  double extract_seconds = 0;       // detection + embedding, as the run's extract measured it
-  double faces_per_second = 0;
-  double seconds = 0;               // the whole run
+  double faces_per_second = 0;      // detection + embedding, as the run's extract measured it
   double peak_mb = 0;               // peak resident memory of the run
   bool detection_shared = false;    // detection reused from an earlier row
 };
