@@ -92,8 +92,9 @@ ExtractSummary extract(const FrameSource& source, FaceStore& store, const Plugin
   std::map<std::int64_t, std::vector<Face>> known;
   if (!todo.empty()) {
     for (auto id : store.detected_frames(summary.detector_key)) known[id];  // zero-face frames too
-    for (const auto& f : store.faces(summary.detector_key))
-      if (auto it = known.find(f.frame_id); it != known.end()) it->second.push_back(f.face);
+    if (!known.empty())
+      for (const auto& f : store.faces(summary.detector_key))
+        if (auto it = known.find(f.frame_id); it != known.end()) it->second.push_back(f.face);
     for (std::size_t i : todo) summary.detections_reused += known.count(ids[i]);
   }
   summary.frames = refs.size();
@@ -184,7 +185,7 @@ ClusterSummary cluster(FaceStore& store, const PluginRegistry& reg, const Plugin
   ClusterSummary s;
   auto clusterer = reg.create<Clusterer>(PluginKind::clusterer, clusterer_spec, ctx, &s.clusterer_key);
   auto faces = store.faces(detector_key);
-  EmbeddingSet x = store.embeddings(detector_key, embedder_key);
+  EmbeddingSet x = store.embeddings(faces, embedder_key);
   if (!clusterer->supports(x.metric))
     throw Error(ExitCode::usage, fmt::format("The clusterer '{}' cannot work with {} distances, which the embedder '{}' produces; choose another clusterer.",
                                              clusterer_spec.plugin, to_string(x.metric), embedder_key));
@@ -212,7 +213,7 @@ Network connect(const FaceStore& store, const PluginRegistry& reg, const PluginC
   net.run = *run;
   net.frames = store.frames();
   net.faces = store.faces(run->detector);
-  net.embeddings = store.embeddings(run->detector, run->embedder);
+  net.embeddings = store.embeddings(net.faces, run->embedder);
   std::vector<std::int64_t> face_ids;
   for (const auto& f : net.faces) face_ids.push_back(f.id);
   net.labels = store.clustering(run->id, face_ids).labels;

@@ -225,13 +225,11 @@ std::vector<std::pair<std::string, std::string>> FaceStore::unreadable(const std
   return out;
 }
 
-EmbeddingSet FaceStore::embeddings(const std::string& detector, const std::string& embedder) const {
-  auto fs = faces(detector);
+EmbeddingSet FaceStore::embeddings(const std::vector<StoredFace>& fs, const std::string& embedder) const {
   std::map<std::int64_t, std::size_t> row;
   for (std::size_t i = 0; i < fs.size(); ++i) row[fs[i].id] = i;
-  Statement q(db_, "SELECT e.face_id, e.dim, e.metric, e.vec FROM embeddings e JOIN faces f ON f.id = e.face_id "
-                   "WHERE f.detector=? AND e.embedder=?");
-  q.bind(1, detector).bind(2, embedder);
+  Statement q(db_, "SELECT face_id, dim, metric, vec FROM embeddings WHERE embedder=?");
+  q.bind(1, embedder);
   EmbeddingSet set;
   std::size_t filled = 0;
   while (q.step()) {

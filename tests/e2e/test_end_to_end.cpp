@@ -93,7 +93,7 @@ TEST_F(HamiltonRun, ReclusteringFindsTheSingerAndThePianistAsTheTwoLargestCluste
   auto run = store.latest_clustering();
   ASSERT_TRUE(run);
   auto faces = store.faces(run->detector);
-  auto x = store.embeddings(run->detector, run->embedder);
+  auto x = store.embeddings(faces, run->embedder);
   std::vector<std::int64_t> ids;
   for (const auto& f : faces) ids.push_back(f.id);
   auto labels = store.clustering(run->id, ids).labels;

@@ -41,7 +41,7 @@ TEST(FaceStore, RoundTripsFacesEmbeddingsAndLabels) {
   EXPECT_EQ(faces[0].face.box.right, 30);
   ASSERT_EQ(faces[0].face.landmarks.size(), 2u);
   EXPECT_EQ(faces[0].face.landmarks[1].y, 6);
-  auto x = store.embeddings("det", "emb");
+  auto x = store.embeddings(faces, "emb");
   EXPECT_EQ(x.dim, 2u);
   EXPECT_FLOAT_EQ(x.row(0)[1], -1.5f);
   auto unreadable = store.unreadable("det");

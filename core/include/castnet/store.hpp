@@ -70,8 +70,9 @@ class FaceStore {
   std::vector<StoredFace> faces(const std::string& detector) const;  // (frame order, index)
   // Frames the detector could not read: (name, reason).
   std::vector<std::pair<std::string, std::string>> unreadable(const std::string& detector) const;
-  // Embeddings of faces(detector), in the same order; throws if any is missing.
-  EmbeddingSet embeddings(const std::string& detector, const std::string& embedder) const;
+  // Embeddings of `faces` (as faces(detector) returned them), in the same order; throws if any
+  // is missing.
+  EmbeddingSet embeddings(const std::vector<StoredFace>& faces, const std::string& embedder) const;
 
   // Labels, and the clusterer's membership probabilities and outlier scores where it gives them.
   std::int64_t save_clustering(const ClusteringRun& run, const std::vector<std::int64_t>& face_ids,
