@@ -7,35 +7,11 @@
 
 #include <fmt/format.h>
 
+#include "castnet/csv.hpp"
 #include "castnet/errors.hpp"
 
 namespace castnet {
 
-namespace {
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> out;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') field += '"', ++i;
-      else if (c == '"') quoted = false;
-      else field += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.push_back(field), field.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  out.push_back(field);
-  return out;
-}
-
-}  // namespace
 
 Truth load_truth(const std::filesystem::path& csv) {
   std::ifstream in(csv);
@@ -43,10 +19,7 @@ Truth load_truth(const std::filesystem::path& csv) {
   std::string line;
   std::getline(in, line);
   auto header = split_csv_line(line);
-  auto col = [&](const std::string& name) -> int {
-    auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : int(it - header.begin());
-  };
+  auto col = [&](const std::string& name) { return csv_column(header, name); };
   Truth t;
   int frame = col("frame"), path = col("path"), id = col("identity"), l = col("left"), tp = col("top"), r = col("right"), b = col("bottom");
   bool regions = frame >= 0 && id >= 0 && l >= 0 && tp >= 0 && r >= 0 && b >= 0;

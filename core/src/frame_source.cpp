@@ -20,25 +20,53 @@ std::uint64_t fnv1a64(const unsigned char* data, std::size_t n) {
   return h;
 }
 
-std::vector<std::string> order_frame_names(std::vector<std::string> names) {
-  // Visual Explorer: CHANNEL_YYYYMMDD_HHMMSS[_SHOW]-NNNNNN.jpg. Order by (prefix, number) so
-  // that unpadded or mixed-width numbers still play in order.
+namespace {
+
+// `prefix` + number + extension, as Visual Explorer names are: CHANNEL_YYYYMMDD_HHMMSS[_SHOW]-NNNNNN.jpg
+std::optional<std::pair<std::string, unsigned long long>> split_numbered(const std::string& name) {
   static const std::regex numbered(R"(^(.*?)(\d+)\.[A-Za-z0-9]+$)");
+  std::smatch m;
+  if (!std::regex_match(name, m, numbered)) return std::nullopt;
+  return std::pair{m[1].str(), std::stoull(m[2].str().substr(0, 18))};
+}
+
+}  // namespace
+
+std::optional<unsigned long long> frame_number(const std::string& name) {
+  auto split = split_numbered(name);
+  return split ? std::optional(split->second) : std::nullopt;
+}
+
+std::vector<std::string> order_frame_names(std::vector<std::string> names) {
+  // Order by (prefix, number) so that unpadded or mixed-width numbers still play in order.
   struct Key { std::string prefix; unsigned long long n; std::string name; };
   std::vector<Key> keys;
-  std::smatch m;
   for (const auto& name : names) {
-    if (!std::regex_match(name, m, numbered)) {
+    auto split = split_numbered(name);
+    if (!split) {
       std::sort(names.begin(), names.end());
       return names;
     }
-    keys.push_back({m[1].str(), std::stoull(m[2].str().substr(0, 18)), name});
+    keys.push_back({split->first, split->second, name});
   }
   std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
     return std::tie(a.prefix, a.n, a.name) < std::tie(b.prefix, b.n, b.name);
   });
   for (std::size_t i = 0; i < keys.size(); ++i) names[i] = keys[i].name;
   return names;
+}
+
+LoadedFrame load_image_file(const fs::path& path) {
+  LoadedFrame out;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    out.error = "cannot be opened";
+    return out;
+  }
+  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  out.content_hash = fnv1a64(bytes.data(), bytes.size());
+  out.rgb = decode_rgb(bytes, out.error);
+  return out;
 }
 
 cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error) {
@@ -117,18 +145,7 @@ class FolderSource final : public FrameSource {
 
   const std::vector<FrameRef>& frames() const override { return frames_; }
 
-  LoadedFrame load(const FrameRef& f) const override {
-    LoadedFrame out;
-    std::ifstream in(f.location, std::ios::binary);
-    if (!in) {
-      out.error = "cannot be opened";
-      return out;
-    }
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    out.content_hash = fnv1a64(bytes.data(), bytes.size());
-    out.rgb = decode_rgb(bytes, out.error);
-    return out;
-  }
+  LoadedFrame load(const FrameRef& f) const override { return load_image_file(f.location); }
 
  private:
   std::vector<FrameRef> frames_;

@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "castnet/csv.hpp"
 #include "castnet/errors.hpp"
 #include "castnet/frame_source.hpp"
 
@@ -21,13 +22,15 @@ std::vector<LabeledPhoto> load_labeled_photos(const fs::path& csv) {
   if (!in) throw Error(ExitCode::input, fmt::format("The labeled photo list {} cannot be read.", csv.string()));
   std::string line;
   std::getline(in, line);
-  if (line.rfind("path,identity", 0) != 0)
-    throw Error(ExitCode::input, fmt::format("{} does not start with the columns path,identity.", csv.string()));
-  std::vector<LabeledPhoto> photos;
+  auto header = split_csv_line(line);
+  int path = csv_column(header, "path"), identity = csv_column(header, "identity");
+  if (path < 0 || identity < 0)
+    throw Error(ExitCode::input, fmt::format("{} has no path and identity columns.", csv.string()));
+  std::vector<LabeledPhoto> photos;  // in file order: the order decides which photo a scene shows
   while (std::getline(in, line)) {
-    auto a = line.find(','), b = line.find(',', a + 1);
-    if (a == std::string::npos) continue;
-    photos.push_back({csv.parent_path() / line.substr(0, a), line.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1)});
+    auto f = split_csv_line(line);
+    if (f.size() > std::size_t(std::max(path, identity)) && !f[std::size_t(path)].empty())
+      photos.push_back({csv.parent_path() / f[std::size_t(path)], f[std::size_t(identity)]});
   }
   if (photos.empty()) throw Error(ExitCode::input, fmt::format("{} lists no photos.", csv.string()));
   return photos;
@@ -44,11 +47,11 @@ class Composer {
  public:
   Composer(const std::vector<LabeledPhoto>& photos, const SynthOptions& opt) : opt_(opt), rng_(opt.seed) {
     for (const auto& p : photos) {
-      auto bytes = read(p.path);
-      std::string error;
-      cv::Mat rgb = decode_rgb(bytes, error), bgr;
-      if (rgb.empty()) throw Error(ExitCode::input, fmt::format("The labeled photo {} is unreadable ({}).", p.path.string(), error));
-      cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+      LoadedFrame photo = load_image_file(p.path);
+      if (photo.rgb.empty())
+        throw Error(ExitCode::input, fmt::format("The labeled photo {} is unreadable ({}).", p.path.string(), photo.error));
+      cv::Mat bgr;
+      cv::cvtColor(photo.rgb, bgr, cv::COLOR_RGB2BGR);
       by_person_[p.identity].push_back(bgr);
     }
     for (const auto& [who, imgs] : by_person_) {
@@ -99,10 +102,6 @@ class Composer {
   }
 
  private:
-  static std::vector<unsigned char> read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  }
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
   cv::Scalar colour() { return cv::Scalar(double(rng_() % 200), double(rng_() % 200), double(rng_() % 200)); }
 

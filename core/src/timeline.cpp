@@ -51,11 +51,7 @@ Timeline make_timeline(const Network& net, double interval) {
   bool all_named = !net.frames.empty();
   for (const auto& f : net.frames) {
     auto ve = parse_visual_explorer_name(f.name);
-    long number = f.seq + 1;
-    static const std::regex numbered(R"((\d+)\.[A-Za-z0-9]+$)");
-    std::smatch m;
-    if (ve) number = ve->frame;
-    else if (std::regex_search(f.name, m, numbered)) number = std::stol(m[1]);
+    double number = ve ? double(ve->frame) : double(frame_number(f.name).value_or(f.seq + 1));
     t.frame_seconds.push_back(double(number) * interval);
     if (!ve || (origin && *origin != ve->start)) all_named = false;
     else origin = ve->start;

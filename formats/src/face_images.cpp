@@ -99,10 +99,7 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
   std::vector<cv::Mat> tiles(n);
   std::vector<char> missing(jobs.size(), 0);
   parallel_for(jobs.size(), opt.threads, [&](std::size_t j) {
-    std::ifstream in(jobs[j].first->location, std::ios::binary);
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::string error;
-    cv::Mat rgb = decode_rgb(bytes, error), bgr;
+    cv::Mat rgb = load_image_file(jobs[j].first->location).rgb, bgr;
     if (rgb.empty()) {
       missing[j] = 1;
       return;

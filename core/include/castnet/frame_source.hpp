@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ class FrameSource {
 // faces/<person>/<photo>), named by their path below `dir`. Throws Error(input) for a missing or
 // image-less folder.
 std::unique_ptr<FrameSource> open_frame_folder(const std::filesystem::path& dir, bool recursive = false);
+
+// Reads and decodes one image file; `error` says why when `rgb` is empty.
+LoadedFrame load_image_file(const std::filesystem::path& path);
+
+// The number before the extension (`...-000123.jpg` is 123), if the name has one.
+std::optional<unsigned long long> frame_number(const std::string& name);
 
 // Decodes encoded image bytes to 8-bit RGB (alpha dropped, grey expanded), as
 // face_recognition's load_image_file does. Empty Mat and `error` set when it cannot.
