@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 namespace castnet {
@@ -16,12 +18,21 @@ void parallel_for(std::size_t n, int threads, const std::function<void(std::size
   std::atomic<std::size_t> next{0};
   const std::size_t chunk = 64;
   std::vector<std::thread> pool;
+  std::mutex mu;
+  std::exception_ptr failure;  // the first exception of any worker, rethrown on the caller's thread
   for (std::size_t k = 0; k < t; ++k)
     pool.emplace_back([&] {
-      for (std::size_t begin; (begin = next.fetch_add(chunk)) < n;)
-        for (std::size_t i = begin; i < std::min(n, begin + chunk); ++i) f(i);
+      try {
+        for (std::size_t begin; (begin = next.fetch_add(chunk)) < n;)
+          for (std::size_t i = begin; i < std::min(n, begin + chunk); ++i) f(i);
+      } catch (...) {
+        std::lock_guard lock(mu);
+        if (!failure) failure = std::current_exception();
+        next = n;  // the others stop at their next chunk
+      }
     });
   for (auto& th : pool) th.join();
+  if (failure) std::rethrow_exception(failure);
 }
 
 std::vector<std::size_t> NeighborIndex::count_within(double radius, int threads) const {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 
@@ -73,6 +74,9 @@ cv::Mat framed_cell(const cv::Mat& montage, int label) {
 
 FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageOptions& opt) {
   for (const char* d : {"faces", "montages", "node_images"}) fs::create_directories(out / d);
+  // Montages and node images follow the clustering: an earlier run's are stale.
+  for (const char* d : {"montages", "node_images"})
+    for (const auto& e : fs::directory_iterator(out / d)) fs::remove(e.path());
   const std::size_t n = net.faces.size();
   FaceImages result;
   result.crops.resize(n);
@@ -88,15 +92,42 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
     for (std::size_t j = 0; j < k; ++j) wants_tile[idx[j * idx.size() / k]] = 1;
   }
 
-  std::map<std::int64_t, std::vector<std::size_t>> by_frame;
-  for (std::size_t i = 0; i < n; ++i) by_frame[net.faces[i].frame_id].push_back(i);
+  // Crops depend on the faces, not on the clustering: a crop an earlier run wrote is renamed to
+  // its face's new label and read back, so `castnet graph` decodes only frames with new faces.
+  // Crops of faces that are not in this network (another detector's) are removed.
+  std::map<std::int64_t, std::size_t> face_index;
+  for (std::size_t i = 0; i < n; ++i) face_index[net.faces[i].id] = i;
+  std::vector<char> have_crop(n, 0);
+  for (const auto& e : fs::directory_iterator(out / "faces")) {
+    std::string name = e.path().stem().string();  // <label>-<face id>
+    auto dash = name.rfind('-');
+    auto it = dash == std::string::npos ? face_index.end() : face_index.find(std::atoll(name.c_str() + dash + 1));
+    std::error_code ec;
+    if (it == face_index.end() || e.path().extension() != ".jpg" || have_crop[it->second]) {
+      fs::remove(e.path(), ec);
+      continue;
+    }
+    if (e.path() != out / result.crops[it->second]) fs::rename(e.path(), out / result.crops[it->second], ec);
+    have_crop[it->second] = !ec;
+  }
+
+  std::map<std::int64_t, std::vector<std::size_t>> by_frame;  // faces still to crop, by frame
+  for (std::size_t i = 0; i < n; ++i)
+    if (!have_crop[i]) by_frame[net.faces[i].frame_id].push_back(i);
   std::map<std::int64_t, const StoredFrame*> frame_of;
   for (const auto& f : net.frames) frame_of[f.id] = &f;
   std::vector<std::pair<const StoredFrame*, const std::vector<std::size_t>*>> jobs;
   for (const auto& [id, idx] : by_frame) jobs.emplace_back(frame_of.at(id), &idx);
 
+  // Sharpness and tiles always come from the crop as written (JPEG and all), so a first run and
+  // a re-run choose the same node images.
   std::vector<double> sharp(n, 0.0);
   std::vector<cv::Mat> tiles(n);
+  auto measure = [&](std::size_t i, const cv::Mat& crop) {
+    if (crop.empty()) return;  // unreadable: no tile, least sharp
+    sharp[i] = sharpness(crop);
+    if (wants_tile[i]) cv::resize(crop, tiles[i], {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
+  };
   std::vector<char> missing(jobs.size(), 0);
   parallel_for(jobs.size(), opt.threads, [&](std::size_t j) {
     cv::Mat rgb = load_image_file(jobs[j].first->location).rgb, bgr;
@@ -106,16 +137,23 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
     }
     cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
     for (std::size_t i : *jobs[j].second) {
-      cv::Mat crop = bgr(crop_rect(net.faces[i].face.box, bgr.cols, bgr.rows));
-      write_jpeg(out / result.crops[i], crop);
-      sharp[i] = sharpness(crop);
-      if (wants_tile[i]) cv::resize(crop, tiles[i], {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
+      std::vector<unsigned char> jpeg;
+      cv::imencode(".jpg", bgr(crop_rect(net.faces[i].face.box, bgr.cols, bgr.rows)), jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
+      std::ofstream file(out / result.crops[i], std::ios::binary);
+      file.write(reinterpret_cast<const char*>(jpeg.data()), std::streamsize(jpeg.size()));
+      if (!file)
+        throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's space and permissions.",
+                                                  (out / result.crops[i]).string()));
+      measure(i, cv::imdecode(jpeg, cv::IMREAD_COLOR));
     }
   });
   for (std::size_t j = 0; j < jobs.size(); ++j)
     if (missing[j])
       std::fprintf(stderr, "warning: frame %s is no longer readable; its face crops are missing.\n",
                    jobs[j].first->name.c_str());
+  parallel_for(n, opt.threads, [&](std::size_t i) {
+    if (have_crop[i]) measure(i, cv::imread((out / result.crops[i]).string(), cv::IMREAD_COLOR));
+  });
 
   std::map<int, std::string> node_image;
   std::vector<cv::Mat> people_tiles, final_cells;

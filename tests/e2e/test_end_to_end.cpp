@@ -171,5 +171,34 @@ TEST_F(HamiltonRun, ExtractResumesWithoutRedoingFrames) {
   EXPECT_NE(again.output.find("60 frames (60 done before), 0 faces"), std::string::npos) << again.output;
 }
 
+TEST(Regraph, ReusesCropsRenamesThemToNewLabelsAndDropsStaleFiles) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("regraph");
+  fs::create_directories(dir / "frames");
+  for (int n : {5, 30, 35, 40, 48, 50})
+    fs::copy_file(frames() / fmt::format("SHOW_20230313_083000_demo-{:06d}.jpg", n), dir / fmt::format("frames/SHOW-{:06d}.jpg", n));
+  ASSERT_EQ(test::castnet_cli(fmt::format("run {0}/frames -o {0}/out --quiet --cluster dbscan:eps=0.5,min_samples=1", dir.string())).code, 0);
+  auto montages_before = std::distance(fs::directory_iterator(dir / "out/montages"), fs::directory_iterator{});
+  // The frames are gone: a re-run can only use the crops it wrote.
+  fs::rename(dir / "frames", dir / "frames.away");
+  auto r = test::castnet_cli(fmt::format("cluster -o {0}/out --cluster dbscan:eps=0.3,min_samples=1", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  r = test::castnet_cli(fmt::format("graph -o {0}/out --quiet", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("no longer readable"), std::string::npos) << r.output;
+  auto faces = test::read_csv(dir / "out/faces.csv");
+  auto store_faces = FaceStore(dir / "out/castnet.sqlite").faces("dlib-hog:upsample=1");
+  ASSERT_EQ(faces.rows.size(), store_faces.size());
+  std::set<std::string> expected, found;
+  for (std::size_t i = 0; i < faces.rows.size(); ++i) expected.insert(fmt::format("{}-{}.jpg", faces.rows[i][6], store_faces[i].id));
+  for (const auto& e : fs::directory_iterator(dir / "out/faces")) found.insert(e.path().filename().string());
+  EXPECT_EQ(found, expected) << "one crop per face, named by its new label";
+  auto people = test::read_csv(dir / "out/nodes.csv").rows.size();
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir / "out/node_images"), fs::directory_iterator{}), long(people));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir / "out/montages"), fs::directory_iterator{}), long(people + 1));  // + montage-all
+  EXPECT_GT(people + 1, std::size_t(montages_before)) << "eps 0.3 should split people apart";
+}
+
 }  // namespace
 }  // namespace castnet
