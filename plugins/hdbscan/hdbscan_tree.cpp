@@ -225,37 +225,25 @@ Result select_clusters(const std::vector<CondensedRow>& tree, std::size_t n_poin
   for (const auto& r : tree) stability[r.parent] += (r.lambda - birth[r.parent]) * double(r.child_size);
   for (const auto& r : tree) death[r.parent] = std::max(death[r.parent], r.lambda);  // max_lambdas
 
-  std::vector<CondensedRow> cluster_tree;
+  // The cluster tree (rows whose child is a cluster), indexed once: each cluster's parent and
+  // its cluster children in row order. The library scans the rows for each of these.
+  std::vector<std::size_t> parent_of(max_parent + 1, root);
+  std::vector<std::vector<std::size_t>> kids(max_parent + 1);
+  bool has_clusters = false;
   for (const auto& r : tree)
-    if (r.child_size > 1) cluster_tree.push_back(r);
-  auto children_of = [&](std::size_t c) {
-    std::vector<std::size_t> out;
-    for (const auto& r : cluster_tree)
-      if (r.parent == c) out.push_back(r.child);
-    return out;
-  };
-  auto below = [&](std::size_t c) {  // bfs_from_cluster_tree
-    std::vector<std::size_t> result, level{c};
-    while (!level.empty()) {
-      result.insert(result.end(), level.begin(), level.end());
-      std::vector<std::size_t> next;
-      for (const auto& r : cluster_tree)
-        if (std::find(level.begin(), level.end(), r.parent) != level.end()) next.push_back(r.child);
-      level.swap(next);
-    }
+    if (r.child_size > 1) parent_of[r.child] = r.parent, kids[r.parent].push_back(r.child), has_clusters = true;
+  auto below = [&](std::size_t c) {  // bfs_from_cluster_tree (order does not matter to its users)
+    std::vector<std::size_t> result{c};
+    for (std::size_t k = 0; k < result.size(); ++k) result.insert(result.end(), kids[result[k]].begin(), kids[result[k]].end());
     return result;
   };
-  auto eps_of = [&](std::size_t c) {  // 1 / the lambda at which c was born
-    for (const auto& r : cluster_tree)
-      if (r.child == c) return 1.0 / r.lambda;
-    return kInf;
-  };
-  const std::size_t tree_root = cluster_tree.empty() ? root : std::min_element(cluster_tree.begin(), cluster_tree.end(), [](auto& a, auto& b) { return a.parent < b.parent; })->parent;
+  // 1 / the lambda at which c was born: its birth (0 for the root, so infinity).
+  auto eps_of = [&](std::size_t c) { return birth[c] > 0 ? 1.0 / birth[c] : kInf; };
+  // The library's cluster_tree['parent'].min() is the root whenever there is a cluster tree.
+  const std::size_t tree_root = root;
   auto traverse_upwards = [&](std::size_t leaf) {
     for (;;) {
-      std::size_t parent = root;
-      for (const auto& r : cluster_tree)
-        if (r.child == leaf) parent = r.parent;
+      std::size_t parent = parent_of[leaf];
       if (parent == tree_root) return opt.allow_single_cluster ? parent : leaf;
       if (eps_of(parent) > opt.epsilon) return parent;
       leaf = parent;
@@ -287,7 +275,7 @@ Result select_clusters(const std::vector<CondensedRow>& tree, std::size_t n_poin
   if (opt.method == "eom") {
     for (std::size_t node : nodes) {
       double sum = 0;
-      for (std::size_t child : children_of(node)) sum += stability[child];
+      for (std::size_t child : kids[node]) sum += stability[child];
       // The library keeps this sum in a C float (`cdef float subtree_stability`); so do we.
       double subtree = static_cast<float>(sum);
       if (subtree > stability[node]) {
@@ -298,7 +286,7 @@ Result select_clusters(const std::vector<CondensedRow>& tree, std::size_t n_poin
           if (v != node) is_cluster[v] = false;
       }
     }
-    if (opt.epsilon != 0.0 && !cluster_tree.empty()) {
+    if (opt.epsilon != 0.0 && has_clusters) {
       std::vector<std::size_t> eom;  // in node order, as the library's dict keeps them
       for (std::size_t c : nodes)
         if (is_cluster[c]) eom.push_back(c);
@@ -314,11 +302,10 @@ Result select_clusters(const std::vector<CondensedRow>& tree, std::size_t n_poin
     // get_cluster_tree_leaves: depth first, children in row order.
     std::vector<std::size_t> leaves;
     std::function<void(std::size_t)> dfs = [&](std::size_t c) {
-      auto kids = children_of(c);
-      if (kids.empty()) leaves.push_back(c);
-      for (std::size_t k : kids) dfs(k);
+      if (kids[c].empty()) leaves.push_back(c);
+      for (std::size_t k : kids[c]) dfs(k);
     };
-    if (!cluster_tree.empty()) dfs(tree_root);
+    if (has_clusters) dfs(tree_root);
     std::set<std::size_t> selected = opt.epsilon != 0.0 ? epsilon_search(leaves) : std::set<std::size_t>(leaves.begin(), leaves.end());
     for (auto& [c, flag] : is_cluster) flag = selected.count(c) > 0;
   }
