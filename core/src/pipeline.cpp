@@ -197,7 +197,10 @@ ClusterSummary cluster(FaceStore& store, const PluginRegistry& reg, const Plugin
   for (const auto& f : faces) face_ids.push_back(f.id);
   s.clustering_id = store.save_clustering({0, detector_key, embedder_key, s.clusterer_key}, face_ids, c);
   std::set<int> clusters;
-  for (int l : c.labels) (l < 0 ? ++s.noise : (clusters.insert(l), 0));
+  for (int l : c.labels) {
+    if (l < 0) ++s.noise;
+    else clusters.insert(l);
+  }
   s.faces = faces.size();
   s.clusters = clusters.size();
   return s;
