@@ -1,6 +1,7 @@
 // `castnet compare`: runs several pipelines on the same frames, one `castnet run` process each
 // (so each has its own time and peak memory), all sharing one face store so that a detector
-// runs once for every pipeline that uses it; then scores each against the truth.
+// runs once for every pipeline that uses it; then scores each against the truth. A run's
+// figures come from the store's record of its extraction, never from its console output.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -8,16 +9,15 @@
 
 #include <fstream>
 #include <iostream>
-#include <regex>
 
 #include <fmt/format.h>
 
-#include "castnet/errors.hpp"
-#include "castnet/evaluation.hpp"
-#include "castnet/formats/comparison.hpp"
-#include "castnet/pipeline_file.hpp"
-#include "castnet/registry.hpp"
-#include "commands.hpp"
+#include "castnet/core/connect.hpp"
+#include "castnet/core/extract.hpp"
+#include "castnet/eval/comparison_table.hpp"
+#include "castnet/eval/evaluation.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "session.hpp"
 
 namespace castnet::cli {
 
@@ -25,14 +25,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Child {
-  int status = -1;
-  double peak_mb = 0;
-  std::string output;
+struct Candidate {
+  std::string name;
+  std::vector<std::string> selector;  // --preset X or --pipeline F
+  PipelineSpec spec;
 };
 
-Child run_castnet(const std::vector<std::string>& args, const fs::path& log) {
-  Child c;
+// Runs `castnet ARGS` as a child with its output in `log`; returns its peak memory in MB.
+double run_castnet(const std::vector<std::string>& args, const fs::path& log, const std::string& name) {
   pid_t pid = fork();
   if (pid < 0) throw Error(ExitCode::failure, "castnet compare could not start a pipeline run (fork failed).");
   if (pid == 0) {
@@ -44,19 +44,55 @@ Child run_castnet(const std::vector<std::string>& args, const fs::path& log) {
     execv("/proc/self/exe", argv.data());
     _exit(127);
   }
+  int status = -1;
   struct rusage usage {};
-  wait4(pid, &c.status, 0, &usage);
-  c.peak_mb = double(usage.ru_maxrss) / 1024.0;
-  std::ifstream in(log);
-  c.output.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return c;
+  wait4(pid, &status, 0, &usage);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error(ExitCode::failure, fmt::format("The pipeline '{}' failed; its output is in {}.", name, log.string()));
+  return double(usage.ru_maxrss) / 1024.0;
 }
 
-struct Candidate {
-  std::string name;
-  std::vector<std::string> selector;  // --preset X or --pipeline F
-  PipelineSpec spec;
-};
+std::vector<std::string> run_arguments(const Options& o, const Candidate& c, const fs::path& work, const fs::path& store) {
+  std::vector<std::string> args = {"castnet", "run", o.frames, "-o", (work / c.name).string(), "--store", store.string(), "--quiet"};
+  args.insert(args.end(), c.selector.begin(), c.selector.end());
+  if (o.threads > 0) args.insert(args.end(), {"--threads", std::to_string(o.threads)});
+  if (o.recursive) args.push_back("--recursive");
+  return args;
+}
+
+// faces/s of detection + embedding. A run that found everything already done by an earlier
+// pipeline with the same detector and embedder is given that pipeline's speed.
+void set_speed(ComparisonRow& row, const ExtractSummary& x, std::map<std::string, double>& speed_of) {
+  std::string key = x.detector_key + "|" + x.embedder_key;
+  if (x.resumed == x.frames && speed_of.count(key)) {
+    row.faces_per_second = speed_of[key];
+    row.detection_shared = true;
+  } else if (x.seconds > 0) {
+    row.faces_per_second = double(x.faces) / x.seconds;
+    row.detection_shared = x.detections_reused > 0;
+    if (!row.detection_shared) speed_of[key] = row.faces_per_second;
+  }
+}
+
+std::vector<ComparisonRow> compare(const Options& o, const std::vector<Candidate>& candidates, const Truth& truth) {
+  fs::path work = o.out, store = work / "castnet.sqlite";
+  fs::create_directories(work);
+  Session session;
+  std::vector<ComparisonRow> rows;
+  std::map<std::string, double> speed_of;  // detector+embedder -> faces/s where it ran in full
+  for (const auto& cand : candidates) {
+    std::fprintf(stderr, "compare: running %s\n", cand.name.c_str());
+    double peak_mb = run_castnet(run_arguments(o, cand, work, store), work / (cand.name + ".log"), cand.name);
+    FaceStore fs(store);
+    Network net = connect_people(fs, session.registry(), session.context(), cand.spec.edges);
+    auto rule = session.registry().create<EdgeRule>(PluginKind::edge_rule, cand.spec.edges, session.context());
+    ComparisonRow row{cand.name, net.run.detector, net.run.embedder, net.run.clusterer, evaluate(net, truth, *rule)};
+    row.peak_mb = peak_mb;
+    if (auto x = last_extraction(fs)) set_speed(row, *x, speed_of);
+    rows.push_back(row);
+  }
+  return rows;
+}
 
 }  // namespace
 
@@ -76,48 +112,13 @@ void add_compare_command(CLI::App& app, Options& o) {
     std::vector<Candidate> candidates;
     if (presets.empty() && pipelines.empty()) presets = {"modern", "legacy"};
     for (const auto& p : presets) candidates.push_back({p, {"--preset", p}, preset(p)});
-    for (const auto& f : pipelines) candidates.push_back({fs::path(f).stem().string(), {"--pipeline", fs::absolute(f).string()}, load_pipeline_file(f)});
-    Truth truth = load_truth(o.truth);
-    fs::path work = o.out, store = work / "castnet.sqlite";
-    fs::create_directories(work);
-    PluginRegistry reg(PluginRegistry::default_dirs());
-    std::vector<formats::ComparisonRow> rows;
-    std::map<std::string, double> speed_of;  // detector+embedder -> faces/s where it ran in full
-    for (const auto& cand : candidates) {
-      std::vector<std::string> args = {"castnet", "run", o.frames, "-o", (work / cand.name).string(), "--store", store.string(), "--quiet"};
-      args.insert(args.end(), cand.selector.begin(), cand.selector.end());
-      if (o.threads > 0) args.insert(args.end(), {"--threads", std::to_string(o.threads)});
-      if (o.recursive) args.push_back("--recursive");
-      std::fprintf(stderr, "compare: running %s\n", cand.name.c_str());
-      Child child = run_castnet(args, work / (cand.name + ".log"));
-      if (!WIFEXITED(child.status) || WEXITSTATUS(child.status) != 0)
-        throw Error(ExitCode::failure, fmt::format("The pipeline '{}' failed; its output is in {}.", cand.name, (work / (cand.name + ".log")).string()));
-      FaceStore fs(store);
-      Network net = connect(fs, reg, {default_models_dir()}, cand.spec.edges);
-      auto rule = reg.create<EdgeRule>(PluginKind::edge_rule, cand.spec.edges, {default_models_dir()});
-      formats::ComparisonRow row{cand.name, net.run.detector, net.run.embedder, net.run.clusterer, evaluate(net, truth, *rule)};
-      row.peak_mb = child.peak_mb;
-      std::smatch m;
-      static const std::regex extract_line(R"(extract: (\d+) frames \((\d+) done before\), (\d+) faces, \d+ unreadable, ([0-9.]+) s)");
-      if (std::regex_search(child.output, m, extract_line)) {
-        std::size_t frames = std::stoul(m[1]), done = std::stoul(m[2]), faces = std::stoul(m[3]);
-        double seconds = std::stod(m[4]);
-        std::string key = net.run.detector + "|" + net.run.embedder;
-        if (done == frames && speed_of.count(key)) {  // all of it done by an earlier pipeline
-          row.faces_per_second = speed_of[key];
-          row.detection_shared = true;
-        } else if (seconds > 0) {
-          row.faces_per_second = double(faces) / seconds;
-          row.detection_shared = child.output.find("reused the faces") != std::string::npos;
-          if (!row.detection_shared) speed_of[key] = row.faces_per_second;
-        }
-      }
-      rows.push_back(row);
-    }
-    formats::write_comparison_text(std::cout, rows);
+    for (const auto& f : pipelines)
+      candidates.push_back({fs::path(f).stem().string(), {"--pipeline", fs::absolute(f).string()}, load_pipeline_file(f)});
+    std::vector<ComparisonRow> rows = compare(o, candidates, load_truth(o.truth));
+    write_comparison_text(std::cout, rows);
     if (!markdown_file.empty()) {
       std::ofstream md(markdown_file);
-      formats::write_comparison_markdown(md, rows);
+      write_comparison_markdown(md, rows);
       if (!md) throw Error(ExitCode::output, fmt::format("{} cannot be written.", markdown_file));
     }
   });

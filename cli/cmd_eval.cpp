@@ -1,14 +1,10 @@
 // `castnet eval`: scores the latest clustering in OUT against known identities.
 #include <iostream>
 
-#include <fmt/format.h>
-
-#include "castnet/errors.hpp"
-#include "castnet/evaluation.hpp"
-#include "castnet/formats/comparison.hpp"
-#include "castnet/pipeline_file.hpp"
-#include "castnet/registry.hpp"
-#include "commands.hpp"
+#include "castnet/core/connect.hpp"
+#include "castnet/eval/comparison_table.hpp"
+#include "castnet/eval/evaluation.hpp"
+#include "session.hpp"
 
 namespace castnet::cli {
 
@@ -21,18 +17,15 @@ void add_eval_command(CLI::App& app, Options& o) {
   ev->add_option("--edges", o.edges, "edge rule for the networks (default cooccurrence)");
   ev->add_flag("--markdown", o.markdown, "print a Markdown table");
   ev->callback([&o] {
-    PluginRegistry reg(PluginRegistry::default_dirs());
+    Session session;
     Truth truth = load_truth(o.truth);
-    std::filesystem::path store = o.store.empty() ? std::filesystem::path(o.out) / "castnet.sqlite" : std::filesystem::path(o.store);
-    if (!std::filesystem::exists(store))
-      throw Error(ExitCode::store, fmt::format("{} holds no face store; run `castnet run` first.", o.out));
-    FaceStore fs(store);
-    StageSpec edges = o.edges.empty() ? PipelineSpec{}.edges : parse_stage_spec(o.edges);
-    Network net = connect(fs, reg, {default_models_dir()}, edges);
-    auto rule = reg.create<EdgeRule>(PluginKind::edge_rule, edges, {default_models_dir()});
-    formats::ComparisonRow row{"run", net.run.detector, net.run.embedder, net.run.clusterer, evaluate(net, truth, *rule)};
-    if (o.markdown) formats::write_comparison_markdown(std::cout, {row});
-    else formats::write_comparison_text(std::cout, {row});
+    FaceStore store = open_store(o, false);
+    StageSpec edges = stages(o).edges;
+    Network net = connect_people(store, session.registry(), session.context(), edges);
+    auto rule = session.registry().create<EdgeRule>(PluginKind::edge_rule, edges, session.context());
+    ComparisonRow row{"run", net.run.detector, net.run.embedder, net.run.clusterer, evaluate(net, truth, *rule)};
+    if (o.markdown) write_comparison_markdown(std::cout, {row});
+    else write_comparison_text(std::cout, {row});
   });
 }
 

@@ -1,12 +1,9 @@
 // `castnet plugins` and `castnet plugins show NAME`.
-#include <cstdio>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "castnet/errors.hpp"
-#include "castnet/registry.hpp"
-#include "commands.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "session.hpp"
 
 namespace castnet::cli {
 
@@ -18,7 +15,6 @@ void list_plugins(const PluginRegistry& reg) {
     for (const auto& d : reg.descriptors())
       if (d.kind == kind) fmt::print("  {:<16} {:<6} {}\n", d.name, d.version, d.summary);
   }
-  for (const auto& w : reg.warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
 }
 
 void show_plugin(const PluginRegistry& reg, const std::string& name) {
@@ -30,9 +26,12 @@ void show_plugin(const PluginRegistry& reg, const std::string& name) {
     for (const auto& p : d.params) {
       std::string range;
       if (p.min || p.max)
-        range = fmt::format(" [{}..{}]", p.min ? fmt::format("{}", *p.min) : "", p.max ? fmt::format("{}", *p.max) : "");
+        range = fmt::format(" {}{}..{}]", p.min_open ? "(" : "[", p.min ? fmt::format("{}", *p.min) : "",
+                            p.max ? fmt::format("{}", *p.max) : "");
       if (!p.choices.empty()) range = fmt::format(" {{{}}}", fmt::join(p.choices, ", "));
-      fmt::print("  {:<26} {:<8} default {}{}\n      {}\n", p.name, to_string(p.type), format_value(p.default_value), range, p.help);
+      const char* role = p.role == ParamRole::execution ? " (execution setting: changing it reuses stored results)" : "";
+      fmt::print("  {:<26} {:<8} default {}{}\n      {}{}\n", p.name, to_string(p.type), format_value(p.default_value), range,
+                 p.help, role);
     }
     if (d.params.empty()) fmt::print("  (none)\n");
   }
@@ -42,14 +41,14 @@ void show_plugin(const PluginRegistry& reg, const std::string& name) {
 
 }  // namespace
 
-void add_plugin_commands(CLI::App& app, Options& o) {
+void add_plugins_command(CLI::App& app, Options& o) {
   auto* plugins = app.add_subcommand("plugins", "List the installed plugins (CASTNET_PLUGIN_PATH adds folders)");
   auto* show = plugins->add_subcommand("show", "Show one plugin's parameters");
   show->add_option("name", o.plugin_name, "plugin name, e.g. dbscan")->required();
   plugins->callback([plugins, show, &o] {
-    PluginRegistry reg(PluginRegistry::default_dirs());
-    if (show->parsed()) show_plugin(reg, o.plugin_name);
-    else list_plugins(reg);
+    Session session;
+    if (show->parsed()) show_plugin(session.registry(), o.plugin_name);
+    else list_plugins(session.registry());
   });
 }
 

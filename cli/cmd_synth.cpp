@@ -1,7 +1,7 @@
 // `castnet synth`: a synthetic broadcast with known identities, for `castnet eval` and `compare`.
 #include <fmt/format.h>
 
-#include "castnet/synth.hpp"
+#include "castnet/eval/synth.hpp"
 #include "commands.hpp"
 
 namespace castnet::cli {

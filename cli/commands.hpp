@@ -1,4 +1,4 @@
-// The `castnet` subcommands. Each is thin: parse (CLI11), call core, print.
+// The `castnet` subcommands, one file each. Each is thin: parse (CLI11), call core, print.
 #pragma once
 #include <string>
 
@@ -26,11 +26,26 @@ struct Options {
   bool markdown = false;
 };
 
-// Adds the subcommands; each sets a callback that runs it.
-void add_pipeline_commands(CLI::App& app, Options& o);
-void add_plugin_commands(CLI::App& app, Options& o);
+class Session;
+
+// Each adds one subcommand and the callback that runs it.
+void add_run_command(CLI::App& app, Options& o);
+void add_extract_command(CLI::App& app, Options& o);
+void add_cluster_command(CLI::App& app, Options& o);
+void add_graph_command(CLI::App& app, Options& o);
+void add_plugins_command(CLI::App& app, Options& o);
 void add_eval_command(CLI::App& app, Options& o);
 void add_synth_command(CLI::App& app, Options& o);
 void add_compare_command(CLI::App& app, Options& o);
+
+// The stages `run` chains, each also a command of its own.
+void extract_step(const Options& o, const Session& s);
+void cluster_step(const Options& o, const Session& s);
+void graph_step(const Options& o, const Session& s);
+
+// Options shared by several commands.
+void add_store_options(CLI::App* cmd, Options& o);     // -o, --store, --pipeline, --preset, --threads, -q
+void add_extract_options(CLI::App* cmd, Options& o);   // FRAMES, -r, --detector, --embedder
+void add_graph_options(CLI::App* cmd, Options& o);     // --edges, --gexf-version, ...
 
 }  // namespace castnet::cli

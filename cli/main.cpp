@@ -2,7 +2,7 @@
 // Exit codes are castnet::ExitCode (docs/cli.md).
 #include <cstdio>
 
-#include "castnet/errors.hpp"
+#include "castnet/sdk/errors.hpp"
 #include "commands.hpp"
 
 int main(int argc, char** argv) {
@@ -10,8 +10,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "castnet " CASTNET_VERSION);
   castnet::cli::Options options;
-  castnet::cli::add_pipeline_commands(app, options);
-  castnet::cli::add_plugin_commands(app, options);
+  castnet::cli::add_run_command(app, options);
+  castnet::cli::add_extract_command(app, options);
+  castnet::cli::add_cluster_command(app, options);
+  castnet::cli::add_graph_command(app, options);
+  castnet::cli::add_plugins_command(app, options);
   castnet::cli::add_eval_command(app, options);
   castnet::cli::add_synth_command(app, options);
   castnet::cli::add_compare_command(app, options);

@@ -8,7 +8,7 @@
 function(castnet_add_plugin name)
   cmake_parse_arguments(P "" "" "SOURCES;LIBS" ${ARGN})
   add_library(${name} MODULE ${P_SOURCES})
-  target_link_libraries(${name} PRIVATE castnet::castnet ${P_LIBS})
+  target_link_libraries(${name} PRIVATE castnet::sdk ${P_LIBS})
   set_target_properties(${name} PROPERTIES
     PREFIX "" OUTPUT_NAME "castnet_${name}"
     CXX_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)

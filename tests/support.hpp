@@ -12,8 +12,9 @@
 
 #include <gtest/gtest.h>
 
-#include "castnet/graph.hpp"
-#include "castnet/registry.hpp"
+#include "castnet/core/registry.hpp"
+#include "castnet/core/system.hpp"
+#include "castnet/network/graph.hpp"
 
 namespace castnet::test {
 
@@ -105,7 +106,7 @@ inline NamedGraph load_reference_graph(const std::string& file) {
   return out;
 }
 
-// The plugins of this build (libcastnet's own folder), shared by every test in a binary.
+// The plugins of this build (beside libcastnet_core), shared by every test in a binary.
 inline const PluginRegistry& registry() {
   static PluginRegistry reg(PluginRegistry::default_dirs());
   return reg;

@@ -1,60 +1,18 @@
-#include "castnet/frame_source.hpp"
+#include "castnet/core/frame_source.hpp"
 
 #include <algorithm>
 #include <fstream>
-#include <regex>
 
 #include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/errors.hpp"
+#include "castnet/core/frame_names.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet {
 
 namespace fs = std::filesystem;
-
-std::uint64_t fnv1a64(const unsigned char* data, std::size_t n) {
-  std::uint64_t h = 0xcbf29ce484222325ull;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
-  return h;
-}
-
-namespace {
-
-// `prefix` + number + extension, as Visual Explorer names are: CHANNEL_YYYYMMDD_HHMMSS[_SHOW]-NNNNNN.jpg
-std::optional<std::pair<std::string, unsigned long long>> split_numbered(const std::string& name) {
-  static const std::regex numbered(R"(^(.*?)(\d+)\.[A-Za-z0-9]+$)");
-  std::smatch m;
-  if (!std::regex_match(name, m, numbered)) return std::nullopt;
-  return std::pair{m[1].str(), std::stoull(m[2].str().substr(0, 18))};
-}
-
-}  // namespace
-
-std::optional<unsigned long long> frame_number(const std::string& name) {
-  auto split = split_numbered(name);
-  return split ? std::optional(split->second) : std::nullopt;
-}
-
-std::vector<std::string> order_frame_names(std::vector<std::string> names) {
-  // Order by (prefix, number) so that unpadded or mixed-width numbers still play in order.
-  struct Key { std::string prefix; unsigned long long n; std::string name; };
-  std::vector<Key> keys;
-  for (const auto& name : names) {
-    auto split = split_numbered(name);
-    if (!split) {
-      std::sort(names.begin(), names.end());
-      return names;
-    }
-    keys.push_back({split->first, split->second, name});
-  }
-  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    return std::tie(a.prefix, a.n, a.name) < std::tie(b.prefix, b.n, b.name);
-  });
-  for (std::size_t i = 0; i < keys.size(); ++i) names[i] = keys[i].name;
-  return names;
-}
 
 LoadedFrame load_image_file(const fs::path& path) {
   LoadedFrame out;

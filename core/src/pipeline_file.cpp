@@ -1,4 +1,4 @@
-#include "castnet/pipeline_file.hpp"
+#include "castnet/core/pipeline_file.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -9,7 +9,7 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
-#include "castnet/errors.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet {
 

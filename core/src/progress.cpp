@@ -1,4 +1,4 @@
-#include "castnet/progress.hpp"
+#include "castnet/core/progress.hpp"
 
 #include <unistd.h>
 

@@ -1,9 +1,6 @@
-#include "castnet/registry.hpp"
+#include "castnet/core/registry.hpp"
 
 #include <algorithm>
-#include <pwd.h>
-#include <unistd.h>
-
 #include <cstdlib>
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -11,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "castnet/errors.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet {
 
@@ -96,7 +93,7 @@ std::vector<fs::path> PluginRegistry::default_dirs() {
       pos = colon + 1;
     }
   }
-  // Plugins live in <libdir>/castnet/plugins next to libcastnet, in the build tree as installed.
+  // Plugins live in <libdir>/castnet/plugins next to libcastnet_core (whose code this is), in the build tree as installed.
   fs::path self = boost::dll::this_line_location().string();
   dirs.push_back(self.parent_path() / "castnet" / "plugins");
   return dirs;
@@ -120,7 +117,7 @@ std::shared_ptr<Stage> PluginRegistry::create_stage(PluginKind kind, const Stage
                                                     const PluginContext& ctx, std::string* canonical) const {
   const PluginDescriptor& d = find(kind, spec.plugin);
   Params params = validate_params(d.name, d.params, spec.raw);
-  if (canonical) *canonical = canonical_spec(d.name, params);
+  if (canonical) *canonical = canonical_spec(d.name, d.params, params);
   std::unique_ptr<Stage> stage;
   try {
     stage = d.build(params, ctx);
@@ -139,15 +136,6 @@ std::shared_ptr<Stage> PluginRegistry::create_stage(PluginKind kind, const Stage
 
 void PluginRegistry::throw_wrong_kind(PluginKind kind, const std::string& name) {
   throw Error(ExitCode::plugin, fmt::format("The plugin '{}' declared itself a {} but built something else.", name, to_string(kind)));
-}
-
-fs::path default_models_dir() {
-  if (const char* m = std::getenv("CASTNET_MODELS"); m && *m) return m;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return fs::path(x) / "castnet" / "models";
-  const char* home = std::getenv("HOME");
-  if (!home || !*home)  // as scripts/setup does: the account's home when HOME is unset
-    if (const passwd* pw = getpwuid(getuid())) home = pw->pw_dir;
-  return fs::path(home ? home : ".") / ".cache" / "castnet" / "models";
 }
 
 }  // namespace castnet

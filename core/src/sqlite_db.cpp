@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "castnet/errors.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet::detail {
 

@@ -1,11 +1,11 @@
-#include "castnet/store.hpp"
+#include "castnet/core/store.hpp"
 
 #include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "castnet/errors.hpp"
+#include "castnet/sdk/errors.hpp"
 #include "sqlite_db.hpp"
 
 namespace castnet {

@@ -3,8 +3,10 @@
 // leader itself. One pass, no parameters to tune but the threshold: handy for a quick first look
 // at a long broadcast.
 //
-// Everything a plugin needs is in <castnet/plugin.hpp>: the stage interfaces, the descriptor
-// that declares the plugin's name and parameters, and the CASTNET_PLUGIN macro that exports it.
+// Everything a plugin needs is in the SDK, <castnet/sdk/plugin.hpp>: the stage interfaces, the
+// descriptor that declares the plugin's name and parameters, and the CASTNET_PLUGIN macro that
+// exports it. This example includes it by its castnet 0.1 name, <castnet/plugin.hpp>, which
+// forwards there, so that the SDK test shows old plugins still build.
 #include <castnet/plugin.hpp>
 
 namespace {
@@ -37,11 +39,12 @@ class Leader final : public castnet::Clusterer {
 };
 
 // The descriptor: kind, name, version, one line of help, the parameters (name, type, default,
-// help, min, max) and the factory. castnet validates the parameters before calling it.
+// help, min, max; above_min() makes the minimum itself invalid: a threshold of 0 means nothing)
+// and the factory. castnet validates the parameters before calling it.
 castnet::PluginDescriptorList descriptors() {
   return {{castnet::PluginKind::clusterer, "leader", "1.0",
            "example plugin: each face joins the first leader within a threshold (one pass)",
-           {{"threshold", castnet::ParamType::real, 0.5, "largest distance from a face to its leader", 0.0, std::nullopt}},
+           {castnet::ParamSpec{"threshold", castnet::ParamType::real, 0.5, "largest distance from a face to its leader", 0.0, std::nullopt}.above_min()},
            [](const castnet::Params& p, const castnet::PluginContext&) -> std::unique_ptr<castnet::Stage> {
              return std::make_unique<Leader>(p.real("threshold"));
            }}};

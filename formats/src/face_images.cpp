@@ -4,23 +4,19 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 
 #include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/errors.hpp"
-#include "castnet/neighbors.hpp"
+#include "castnet/core/frame_source.hpp"
+#include "castnet/core/node_image.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/parallel.hpp"
 
 namespace castnet::formats {
 
 namespace fs = std::filesystem;
-
-const char* describe(NodeImageRule r) {
-  return r == NodeImageRule::largest ? "largest: the largest face of each person (the seed's rule)"
-                                     : "best: the sharpest of the large faces nearest each person's cluster centre";
-}
 
 namespace {
 
@@ -30,18 +26,6 @@ cv::Rect crop_rect(const Box& b, int cols, int rows) {
   long l = std::max(0L, b.left - mx), t = std::max(0L, b.top - my);
   long r = std::min<long>(cols, b.right + 1 + mx), btm = std::min<long>(rows, b.bottom + 1 + my);
   return {int(l), int(t), int(std::max(1L, r - l)), int(std::max(1L, btm - t))};
-}
-
-// Variance of the Laplacian on a fixed-size grey copy: a standard focus measure, made
-// comparable across face sizes by the resize.
-double sharpness(const cv::Mat& bgr) {
-  cv::Mat grey, small, lap;
-  cv::cvtColor(bgr, grey, cv::COLOR_BGR2GRAY);
-  cv::resize(grey, small, {96, 96}, 0, 0, cv::INTER_AREA);
-  cv::Laplacian(small, lap, CV_64F);
-  cv::Scalar mean, dev;
-  cv::meanStdDev(lap, mean, dev);
-  return dev[0] * dev[0];
 }
 
 void write_jpeg(const fs::path& path, const cv::Mat& bgr) {
@@ -70,64 +54,73 @@ cv::Mat framed_cell(const cv::Mat& montage, int label) {
   return cell;
 }
 
-}  // namespace
-
-FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageOptions& opt) {
-  for (const char* d : {"faces", "montages", "node_images"}) fs::create_directories(out / d);
-  // Montages and node images follow the clustering: an earlier run's are stale.
-  for (const char* d : {"montages", "node_images"})
-    for (const auto& e : fs::directory_iterator(out / d)) fs::remove(e.path());
-  const std::size_t n = net.faces.size();
-  FaceImages result;
-  result.crops.resize(n);
-  for (std::size_t i = 0; i < n; ++i) result.crops[i] = fmt::format("faces/{}-{}.jpg", net.labels[i], net.faces[i].id);
-
-  // Faces of each cluster in broadcast order; which of them become montage tiles.
+// Faces of each cluster in broadcast order.
+std::map<int, std::vector<std::size_t>> members_of(const Network& net) {
   std::map<int, std::vector<std::size_t>> members;
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = 0; i < net.faces.size(); ++i)
     if (net.labels[i] >= 0) members[net.labels[i]].push_back(i);
-  std::vector<char> wants_tile(n, 0);
-  for (auto& [label, idx] : members) {
-    std::size_t k = std::min(idx.size(), opt.max_tiles);
-    for (std::size_t j = 0; j < k; ++j) wants_tile[idx[j * idx.size() / k]] = 1;
-  }
+  return members;
+}
 
-  // Crops depend on the faces, not on the clustering: a crop an earlier run wrote is renamed to
-  // its face's new label and read back, so `castnet graph` decodes only frames with new faces.
-  // Crops of faces that are not in this network (another detector's) are removed.
+// Which faces become montage tiles: up to max_tiles per cluster, evenly spread.
+std::vector<char> montage_tiles(const Network& net, std::size_t max_tiles) {
+  std::vector<char> wants(net.faces.size(), 0);
+  for (const auto& [label, idx] : members_of(net)) {
+    std::size_t k = std::min(idx.size(), max_tiles);
+    for (std::size_t j = 0; j < k; ++j) wants[idx[j * idx.size() / k]] = 1;
+  }
+  return wants;
+}
+
+// Renames the crops an earlier run wrote to their faces' new labels; removes the others.
+// Returns which faces have a crop already.
+std::vector<char> reuse_crops(const fs::path& out, const Network& net, const std::vector<std::string>& paths) {
   std::map<std::int64_t, std::size_t> face_index;
-  for (std::size_t i = 0; i < n; ++i) face_index[net.faces[i].id] = i;
-  std::vector<char> have_crop(n, 0);
+  for (std::size_t i = 0; i < net.faces.size(); ++i) face_index[net.faces[i].id] = i;
+  std::vector<char> have(net.faces.size(), 0);
   for (const auto& e : fs::directory_iterator(out / "faces")) {
     std::string name = e.path().stem().string();  // <label>-<face id>
     auto dash = name.rfind('-');
     auto it = dash == std::string::npos ? face_index.end() : face_index.find(std::atoll(name.c_str() + dash + 1));
     std::error_code ec;
-    if (it == face_index.end() || e.path().extension() != ".jpg" || have_crop[it->second]) {
+    if (it == face_index.end() || e.path().extension() != ".jpg" || have[it->second]) {
       fs::remove(e.path(), ec);
       continue;
     }
-    if (e.path() != out / result.crops[it->second]) fs::rename(e.path(), out / result.crops[it->second], ec);
-    have_crop[it->second] = !ec;
+    if (e.path() != out / paths[it->second]) fs::rename(e.path(), out / paths[it->second], ec);
+    have[it->second] = !ec;
   }
+  return have;
+}
+
+}  // namespace
+
+FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceImageOptions& opt) {
+  fs::create_directories(out / "faces");
+  const std::size_t n = net.faces.size();
+  FaceCrops crops;
+  crops.sharpness.assign(n, 0.0);
+  crops.tiles.resize(n);
+  for (std::size_t i = 0; i < n; ++i) crops.paths.push_back(fmt::format("faces/{}-{}.jpg", net.labels[i], net.faces[i].id));
+  std::vector<char> have = reuse_crops(out, net, crops.paths);
+  crops.montage_tile = montage_tiles(net, opt.max_tiles);
+
+  // Sharpness and tiles always come from the crop as written (JPEG and all), so a first run and
+  // a re-run choose the same node images.
+  auto measure = [&](std::size_t i, const cv::Mat& crop) {
+    if (crop.empty()) return;  // unreadable: no tile, least sharp
+    crops.sharpness[i] = face_sharpness(crop);
+    if (crops.montage_tile[i]) cv::resize(crop, crops.tiles[i], {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
+  };
 
   std::map<std::int64_t, std::vector<std::size_t>> by_frame;  // faces still to crop, by frame
   for (std::size_t i = 0; i < n; ++i)
-    if (!have_crop[i]) by_frame[net.faces[i].frame_id].push_back(i);
+    if (!have[i]) by_frame[net.faces[i].frame_id].push_back(i);
   std::map<std::int64_t, const StoredFrame*> frame_of;
   for (const auto& f : net.frames) frame_of[f.id] = &f;
   std::vector<std::pair<const StoredFrame*, const std::vector<std::size_t>*>> jobs;
   for (const auto& [id, idx] : by_frame) jobs.emplace_back(frame_of.at(id), &idx);
 
-  // Sharpness and tiles always come from the crop as written (JPEG and all), so a first run and
-  // a re-run choose the same node images.
-  std::vector<double> sharp(n, 0.0);
-  std::vector<cv::Mat> tiles(n);
-  auto measure = [&](std::size_t i, const cv::Mat& crop) {
-    if (crop.empty()) return;  // unreadable: no tile, least sharp
-    sharp[i] = sharpness(crop);
-    if (wants_tile[i]) cv::resize(crop, tiles[i], {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
-  };
   std::vector<char> missing(jobs.size(), 0);
   parallel_for(jobs.size(), opt.threads, [&](std::size_t j) {
     cv::Mat rgb = load_image_file(jobs[j].first->location).rgb, bgr;
@@ -139,62 +132,51 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
     for (std::size_t i : *jobs[j].second) {
       std::vector<unsigned char> jpeg;
       cv::imencode(".jpg", bgr(crop_rect(net.faces[i].face.box, bgr.cols, bgr.rows)), jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
-      std::ofstream file(out / result.crops[i], std::ios::binary);
+      std::ofstream file(out / crops.paths[i], std::ios::binary);
       file.write(reinterpret_cast<const char*>(jpeg.data()), std::streamsize(jpeg.size()));
       if (!file)
         throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's space and permissions.",
-                                                  (out / result.crops[i]).string()));
+                                                  (out / crops.paths[i]).string()));
       measure(i, cv::imdecode(jpeg, cv::IMREAD_COLOR));
     }
   });
   for (std::size_t j = 0; j < jobs.size(); ++j)
     if (missing[j])
-      std::fprintf(stderr, "warning: frame %s is no longer readable; its face crops are missing.\n",
-                   jobs[j].first->name.c_str());
+      std::fprintf(stderr, "warning: frame %s is no longer readable; its face crops are missing.\n", jobs[j].first->name.c_str());
   parallel_for(n, opt.threads, [&](std::size_t i) {
-    if (have_crop[i]) measure(i, cv::imread((out / result.crops[i]).string(), cv::IMREAD_COLOR));
+    if (have[i]) measure(i, cv::imread((out / crops.paths[i]).string(), cv::IMREAD_COLOR));
   });
+  return crops;
+}
 
-  std::map<int, std::string> node_image;
+void write_person_images(const fs::path& out, const Network& net, const FaceCrops& crops,
+                         const std::map<int, std::size_t>& picks, const FaceImageOptions& opt) {
+  // Montages and node images follow the clustering: an earlier run's are stale.
+  for (const char* d : {"montages", "node_images"}) {
+    fs::create_directories(out / d);
+    for (const auto& e : fs::directory_iterator(out / d)) fs::remove(e.path());
+  }
+  std::map<int, std::string> image_of;
+  for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) image_of[net.graph[v].identity] = net.graph[v].image;
+
   std::vector<cv::Mat> people_tiles, final_cells;
-  for (auto& [label, idx] : members) {
-    std::size_t pick = idx.front();
-    long max_area = 0;
-    for (std::size_t i : idx) {
-      long a = net.faces[i].face.box.area();
-      if (a > max_area) max_area = a, pick = i;
-    }
-    if (opt.node_image == NodeImageRule::best && net.embeddings.dim) {
-      const std::size_t dim = net.embeddings.dim;
-      std::vector<double> centre(dim, 0.0);
-      for (std::size_t i : idx)
-        for (std::size_t d = 0; d < dim; ++d) centre[d] += net.embeddings.row(i)[d] / double(idx.size());
-      std::vector<std::pair<double, std::size_t>> near;  // large faces by distance to the centre
-      for (std::size_t i : idx)
-        if (2 * net.faces[i].face.box.area() >= max_area)
-          near.emplace_back(distance(net.embeddings.row(i), centre.data(), dim, net.embeddings.metric), i);
-      std::sort(near.begin(), near.end());
-      near.resize(std::min<std::size_t>(near.size(), 5));
-      pick = near.front().second;
-      for (auto& [dist, i] : near)
-        if (sharp[i] > sharp[pick]) pick = i;
-    }
-    std::string rel = fmt::format("node_images/{}.jpg", label);
+  for (const auto& [label, idx] : members_of(net)) {
+    std::size_t pick = picks.at(label);
+    const fs::path node_image = out / image_of.at(label);
     std::error_code ec;
-    fs::copy_file(out / result.crops[pick], out / rel, fs::copy_options::overwrite_existing, ec);
-    node_image[label] = rel;
+    fs::copy_file(out / crops.paths[pick], node_image, fs::copy_options::overwrite_existing, ec);
 
     std::vector<cv::Mat> cluster_tiles;
     for (std::size_t i : idx)
-      if (wants_tile[i]) cluster_tiles.push_back(tiles[i]);
+      if (crops.montage_tile[i]) cluster_tiles.push_back(crops.tiles[i]);
     cv::Mat montage = grid(cluster_tiles, opt.tile, 10);
     write_jpeg(out / fmt::format("montages/montage-{}.jpg", label), montage);
     final_cells.push_back(framed_cell(montage, label));
 
     // The chosen face may not be a montage tile (large clusters are sampled): read it back.
-    cv::Mat t = tiles[pick].clone();
+    cv::Mat t = crops.tiles[pick].clone();
     if (t.empty()) {
-      cv::Mat img = cv::imread((out / rel).string());
+      cv::Mat img = cv::imread(node_image.string());
       t = cv::Mat(opt.tile, opt.tile, CV_8UC3, cv::Scalar(0, 0, 0));
       if (!img.empty()) cv::resize(img, t, {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
     }
@@ -206,9 +188,6 @@ FaceImages write_face_images(const fs::path& out, Network& net, const FaceImageO
   // The seed's `montage -tile 6x -frame 5` of every cluster montage, in OpenCV.
   if (!final_cells.empty() && !cv::imwrite((out / "montage-final.png").string(), grid(final_cells, kCell, 6)))
     throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "montage-final.png").string()));
-
-  for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) net.graph[v].image = node_image[net.graph[v].identity];
-  return result;
 }
 
 }  // namespace castnet::formats

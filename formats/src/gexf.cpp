@@ -49,12 +49,9 @@ void spells(pugi::xml_node parent, const std::vector<Spell>& list, const Timelin
   }
 }
 
-}  // namespace
-
-void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const Timeline* timeline) {
+// <gexf> with its namespaces, and <meta>.
+pugi::xml_node gexf_root(pugi::xml_document& doc, const GexfOptions& opt) {
   Namespaces ns = namespaces(opt.version);
-  const bool dynamic = opt.dynamic && timeline;
-  pugi::xml_document doc;
   auto decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
   decl.append_attribute("encoding") = "UTF-8";
@@ -67,14 +64,11 @@ void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const
   auto meta = gexf.append_child("meta");
   meta.append_child("creator").text() = "castnet";
   if (!opt.description.empty()) meta.append_child("description").text() = opt.description.c_str();
+  return gexf;
+}
 
-  auto graph = gexf.append_child("graph");
-  graph.append_attribute("defaultedgetype") = "undirected";
-  graph.append_attribute("mode") = dynamic ? "dynamic" : "static";
-  if (dynamic) {
-    graph.append_attribute("timeformat") = timeline->origin ? "dateTime" : "double";
-    if (opt.version == GexfVersion::v1_3) graph.append_attribute("timerepresentation") = "interval";
-  }
+// The node and edge attribute declarations: Gephi's own column names, and ours.
+void declare_attributes(pugi::xml_node graph, const Timeline* timeline) {
   const char* time_type = timeline && timeline->origin ? "string" : "double";
   auto nattrs = graph.append_child("attributes");
   nattrs.append_attribute("class") = "node";
@@ -91,7 +85,24 @@ void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const
   eattrs.append_attribute("class") = "edge";
   eattrs.append_attribute("mode") = "static";
   attribute(eattrs, "cooccurrences", "integer");
+}
 
+// viz:color (alpha included), viz:position and viz:size.
+void viz(pugi::xml_node node, const PersonNode& p) {
+  Rgb c = community_colour(p.community);
+  auto color = node.append_child("viz:color");
+  color.append_attribute("r") = c.r;
+  color.append_attribute("g") = c.g;
+  color.append_attribute("b") = c.b;
+  color.append_attribute("a") = "1.0";
+  auto pos = node.append_child("viz:position");
+  pos.append_attribute("x") = num(p.x).c_str();
+  pos.append_attribute("y") = num(p.y).c_str();
+  pos.append_attribute("z") = "0.0";
+  node.append_child("viz:size").append_attribute("value") = num(p.radius).c_str();
+}
+
+void write_nodes(pugi::xml_node graph, const Graph& g, const Timeline* timeline, bool dynamic) {
   auto nodes = graph.append_child("nodes");
   for (std::size_t v = 0; v < boost::num_vertices(g); ++v) {
     const PersonNode& p = g[v];
@@ -108,18 +119,11 @@ void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const
       attvalue(values, "last_seen", timeline->format(timeline->frame_seconds.at(p.last_frame)));
     }
     if (dynamic) spells(node, timeline->nodes.at(p.identity), *timeline);
-    Rgb c = community_colour(p.community);
-    auto color = node.append_child("viz:color");
-    color.append_attribute("r") = c.r;
-    color.append_attribute("g") = c.g;
-    color.append_attribute("b") = c.b;
-    color.append_attribute("a") = "1.0";
-    auto pos = node.append_child("viz:position");
-    pos.append_attribute("x") = num(p.x).c_str();
-    pos.append_attribute("y") = num(p.y).c_str();
-    pos.append_attribute("z") = "0.0";
-    node.append_child("viz:size").append_attribute("value") = num(p.radius).c_str();
+    viz(node, p);
   }
+}
+
+void write_edges(pugi::xml_node graph, const Graph& g, const Timeline* timeline, bool dynamic) {
   auto edges = graph.append_child("edges");
   std::size_t id = 0;
   for (auto [e, end] = boost::edges(g); e != end; ++e, ++id) {
@@ -132,6 +136,23 @@ void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const
     attvalue(edge.append_child("attvalues"), "cooccurrences", std::to_string(g[*e].count));
     if (dynamic) spells(edge, timeline->edges.at({std::min(a, b), std::max(a, b)}), *timeline);
   }
+}
+
+}  // namespace
+
+void write_gexf(std::ostream& out, const Graph& g, const GexfOptions& opt, const Timeline* timeline) {
+  const bool dynamic = opt.dynamic && timeline;
+  pugi::xml_document doc;
+  auto graph = gexf_root(doc, opt).append_child("graph");
+  graph.append_attribute("defaultedgetype") = "undirected";
+  graph.append_attribute("mode") = dynamic ? "dynamic" : "static";
+  if (dynamic) {
+    graph.append_attribute("timeformat") = timeline->origin ? "dateTime" : "double";
+    if (opt.version == GexfVersion::v1_3) graph.append_attribute("timerepresentation") = "interval";
+  }
+  declare_attributes(graph, timeline);
+  write_nodes(graph, g, timeline, dynamic);
+  write_edges(graph, g, timeline, dynamic);
   doc.save(out, "    ", pugi::format_default, pugi::encoding_utf8);
 }
 

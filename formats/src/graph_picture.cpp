@@ -9,8 +9,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/errors.hpp"
 #include "castnet/formats/style.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet::formats {
 
@@ -74,25 +74,32 @@ PictureFrame picture_frame(const Graph& g) {
   return f;
 }
 
-void write_graph_pictures(const fs::path& out, const Graph& g) {
-  const PictureFrame f = picture_frame(g);
-  const std::size_t n = boost::num_vertices(g);
-  const double max_w = max_weight(g);
-  auto sizes = community_sizes(g);
-  const int legend_x = f.legend_x;
-  const double t = f.text;
-  auto line_y = [&](int k) { return int(std::lround((30 + 22 * k) * t)); };
+namespace {
 
-  // --- SVG ---
-  std::ofstream svg(out / "graph.svg");
+// What both pictures share: the frame, edge widths, the legend's lines.
+struct Drawing {
+  const Graph& g;
+  PictureFrame f;
+  double max_w;
+  std::map<int, std::size_t> sizes;  // community -> people
+  int line_y(int k) const { return int(std::lround((30 + 22 * k) * f.text)); }
+};
+
+void write_svg(const fs::path& path, const Drawing& d) {
+  const Graph& g = d.g;
+  const PictureFrame& f = d.f;
+  const double t = f.text;
+  const int legend_x = f.legend_x;
+  std::ofstream svg(path);
   svg << fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{0}" height="{1}" viewBox="0 0 {0} {1}">)", f.width, f.height)
       << "\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<g class=\"edges\" stroke=\"#7f7f7f\" stroke-opacity=\"0.45\">\n";
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
     const PersonNode &a = g[boost::source(*e, g)], &b = g[boost::target(*e, g)];
     svg << fmt::format("<line x1=\"{:.2f}\" y1=\"{:.2f}\" x2=\"{:.2f}\" y2=\"{:.2f}\" stroke-width=\"{:.2f}\"/>\n", f.px(a.x), f.py(a.y), f.px(b.x),
-                       f.py(b.y), edge_width(g[*e].weight, max_w));
+                       f.py(b.y), edge_width(g[*e].weight, d.max_w));
   }
   svg << "</g>\n<defs>\n";
+  const std::size_t n = boost::num_vertices(g);
   for (std::size_t v = 0; v < n; ++v)
     svg << fmt::format("<clipPath id=\"clip-{}\"><circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\"/></clipPath>\n", g[v].identity, f.px(g[v].x),
                        f.py(g[v].y), f.scale * g[v].radius);
@@ -108,30 +115,25 @@ void write_graph_pictures(const fs::path& out, const Graph& g) {
                        community_colour(p.community).hex(), std::max(2.0, r / 8));
   }
   svg << fmt::format("</g>\n<g class=\"legend\" font-family=\"sans-serif\" font-size=\"{:.0f}\">\n", 14 * t);
-  svg << fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{} people, {} links</text>\n", legend_x, line_y(0), n, boost::num_edges(g));
+  svg << fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{} people, {} links</text>\n", legend_x, d.line_y(0), n, boost::num_edges(g));
   svg << fmt::format("<text x=\"{}\" y=\"{}\">circle area: PageRank</text>\n<text x=\"{}\" y=\"{}\">line width: co-occurrence</text>\n", legend_x,
-                     line_y(1), legend_x, line_y(2));
+                     d.line_y(1), legend_x, d.line_y(2));
   int k = 4;
-  for (const auto& [c, count] : sizes) {
-    if (line_y(k) > f.height - 20) break;
+  for (const auto& [c, count] : d.sizes) {
+    if (d.line_y(k) > f.height - 20) break;
     svg << fmt::format("<circle cx=\"{:.0f}\" cy=\"{:.0f}\" r=\"{:.0f}\" fill=\"{}\"/><text x=\"{:.0f}\" y=\"{}\">community {} ({})</text>\n",
-                       legend_x + 7 * t, line_y(k) - 5 * t, 7 * t, community_colour(c).hex(), legend_x + 22 * t, line_y(k), c, count);
+                       legend_x + 7 * t, d.line_y(k) - 5 * t, 7 * t, community_colour(c).hex(), legend_x + 22 * t, d.line_y(k), c, count);
     ++k;
   }
   svg << "</g>\n</svg>\n";
-  if (!svg) throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "graph.svg").string()));
+  if (!svg) throw Error(ExitCode::output, fmt::format("{} cannot be written.", path.string()));
+}
 
-  // --- PNG: the same drawing with OpenCV ---
-  cv::Mat canvas(f.height, f.width, CV_8UC3, cv::Scalar(255, 255, 255)), lines = canvas.clone();
-  for (auto [e, end] = boost::edges(g); e != end; ++e) {
-    const PersonNode &a = g[boost::source(*e, g)], &b = g[boost::target(*e, g)];
-    cv::line(lines, {int(std::lround(f.px(a.x))), int(std::lround(f.py(a.y)))}, {int(std::lround(f.px(b.x))), int(std::lround(f.py(b.y)))},
-             {127, 127, 127}, int(std::lround(edge_width(g[*e].weight, max_w))), cv::LINE_AA);
-  }
-  cv::addWeighted(lines, 0.45, canvas, 0.55, 0, canvas);
-  for (std::size_t v = 0; v < n; ++v) {
-    const PersonNode& p = g[v];
-    int r = std::max(2, int(std::lround(f.scale * p.radius))), cx = int(std::lround(f.px(p.x))), cy = int(std::lround(f.py(p.y)));
+// Each face cut to a circle at its position, ringed in its community's colour.
+void draw_faces(cv::Mat& canvas, const fs::path& out, const Drawing& d) {
+  for (std::size_t v = 0; v < boost::num_vertices(d.g); ++v) {
+    const PersonNode& p = d.g[v];
+    int r = std::max(2, int(std::lround(d.f.scale * p.radius))), cx = int(std::lround(d.f.px(p.x))), cy = int(std::lround(d.f.py(p.y)));
     cv::Rect box(cx - r, cy - r, 2 * r, 2 * r);
     cv::Rect inside = box & cv::Rect(0, 0, canvas.cols, canvas.rows);
     cv::Mat face = face_square(out / p.image, 2 * r), mask(2 * r, 2 * r, CV_8U, cv::Scalar(0));
@@ -140,21 +142,45 @@ void write_graph_pictures(const fs::path& out, const Graph& g) {
     face(src).copyTo(canvas(inside), mask(src));
     cv::circle(canvas, {cx, cy}, r, bgr(community_colour(p.community)), std::max(2, r / 8), cv::LINE_AA);
   }
+}
+
+// The same drawing as the SVG, with OpenCV.
+void write_png(const fs::path& out, const Drawing& d) {
+  const Graph& g = d.g;
+  const PictureFrame& f = d.f;
+  const double t = f.text;
+  const int legend_x = f.legend_x;
+  cv::Mat canvas(f.height, f.width, CV_8UC3, cv::Scalar(255, 255, 255)), lines = canvas.clone();
+  for (auto [e, end] = boost::edges(g); e != end; ++e) {
+    const PersonNode &a = g[boost::source(*e, g)], &b = g[boost::target(*e, g)];
+    cv::line(lines, {int(std::lround(f.px(a.x))), int(std::lround(f.py(a.y)))}, {int(std::lround(f.px(b.x))), int(std::lround(f.py(b.y)))},
+             {127, 127, 127}, int(std::lround(edge_width(g[*e].weight, d.max_w))), cv::LINE_AA);
+  }
+  cv::addWeighted(lines, 0.45, canvas, 0.55, 0, canvas);
+  draw_faces(canvas, out, d);
   const int weight = std::max(1, int(std::lround(t)));
-  cv::putText(canvas, fmt::format("{} people, {} links", n, boost::num_edges(g)), {legend_x, line_y(0)}, cv::FONT_HERSHEY_SIMPLEX, 0.6 * t,
-              {0, 0, 0}, weight + 1, cv::LINE_AA);
-  cv::putText(canvas, "circle area: PageRank", {legend_x, line_y(1)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t, {0, 0, 0}, weight, cv::LINE_AA);
-  cv::putText(canvas, "line width: co-occurrence", {legend_x, line_y(2)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t, {0, 0, 0}, weight, cv::LINE_AA);
-  k = 4;
-  for (const auto& [c, count] : sizes) {
-    if (line_y(k) > f.height - 20) break;
-    cv::circle(canvas, {legend_x + int(7 * t), line_y(k) - int(5 * t)}, int(7 * t), bgr(community_colour(c)), cv::FILLED, cv::LINE_AA);
-    cv::putText(canvas, fmt::format("community {} ({})", c, count), {legend_x + int(22 * t), line_y(k)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t,
+  cv::putText(canvas, fmt::format("{} people, {} links", boost::num_vertices(g), boost::num_edges(g)), {legend_x, d.line_y(0)},
+              cv::FONT_HERSHEY_SIMPLEX, 0.6 * t, {0, 0, 0}, weight + 1, cv::LINE_AA);
+  cv::putText(canvas, "circle area: PageRank", {legend_x, d.line_y(1)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t, {0, 0, 0}, weight, cv::LINE_AA);
+  cv::putText(canvas, "line width: co-occurrence", {legend_x, d.line_y(2)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t, {0, 0, 0}, weight, cv::LINE_AA);
+  int k = 4;
+  for (const auto& [c, count] : d.sizes) {
+    if (d.line_y(k) > f.height - 20) break;
+    cv::circle(canvas, {legend_x + int(7 * t), d.line_y(k) - int(5 * t)}, int(7 * t), bgr(community_colour(c)), cv::FILLED, cv::LINE_AA);
+    cv::putText(canvas, fmt::format("community {} ({})", c, count), {legend_x + int(22 * t), d.line_y(k)}, cv::FONT_HERSHEY_SIMPLEX, 0.5 * t,
                 {0, 0, 0}, weight, cv::LINE_AA);
     ++k;
   }
   if (!cv::imwrite((out / "graph.png").string(), canvas))
     throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "graph.png").string()));
+}
+
+}  // namespace
+
+void write_graph_pictures(const fs::path& out, const Graph& g) {
+  const Drawing d{g, picture_frame(g), max_weight(g), community_sizes(g)};
+  write_svg(out / "graph.svg", d);
+  write_png(out, d);
 }
 
 }  // namespace castnet::formats

@@ -5,11 +5,11 @@
 
 #include <fmt/format.h>
 
-#include "castnet/errors.hpp"
+#include "castnet/core/pipeline_file.hpp"
 #include "castnet/formats/graph_picture.hpp"
 #include "castnet/formats/report.hpp"
 #include "castnet/formats/tables.hpp"
-#include "castnet/pipeline_file.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet::formats {
 
@@ -34,21 +34,22 @@ void write_file(const fs::path& path, Fn&& fill) {
 
 }  // namespace
 
-void write_outputs(const fs::path& out, Network& net, const OutputOptions& opt) {
-  FaceImages images = write_face_images(out, net, opt.images);
+void write_outputs(const fs::path& out, const Network& net, const FaceCrops& crops,
+                   const std::map<int, std::size_t>& picks, const OutputOptions& opt) {
+  write_person_images(out, net, crops, picks, opt.images);
   write_file(out / "faces.csv", [&](std::ostream& o) { write_faces_csv(o, net.frames, net.faces, net.labels); });
-  write_file(out / "cluster.txt", [&](std::ostream& o) { write_cluster_txt(o, images.crops, net.labels); });
+  write_file(out / "cluster.txt", [&](std::ostream& o) { write_cluster_txt(o, crops.paths, net.labels); });
   write_file(out / "nodes.csv", [&](std::ostream& o) { write_nodes_csv(o, net.graph); });
   write_file(out / "edges.csv", [&](std::ostream& o) { write_edges_csv(o, net.graph); });
   std::ostringstream record;
   write_pipeline_file(record, net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key);
   write_file(out / "pipeline.toml", [&](std::ostream& o) { o << record.str(); });
 
-  Timeline timeline = make_timeline(net, opt.frame_interval);
+  Timeline timeline = timeline_of(net, opt.frame_interval);
   GexfOptions gexf{opt.gexf_version,
                    fmt::format("Faces that appear together on screen. Detector {}, embedder {}, clusterer {}, edge rule {}. Node image: {}.",
                                net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key,
-                               describe(opt.images.node_image))};
+                               describe(opt.node_image))};
   write_file(out / "graph.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf, &timeline); });
   if (opt.dynamic) {
     gexf.dynamic = true;

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "castnet/errors.hpp"
 #include "castnet/formats/style.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet::formats {
 

@@ -5,8 +5,8 @@
 
 #include <dlib/clustering.h>
 
-#include "castnet/neighbors.hpp"
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/neighbors.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {
@@ -54,7 +54,7 @@ class ChineseWhispers final : public Clusterer {
 PluginDescriptorList descriptors() {
   return {{PluginKind::clusterer, "chinese-whispers", "1.0",
            "dlib's Chinese whispers on the graph of faces closer than a threshold; any metric",
-           {{"threshold", ParamType::real, 0.6, "faces closer than this are linked (dlib's face clustering example: 0.6)", 0.0, std::nullopt},
+           {ParamSpec{"threshold", ParamType::real, 0.6, "faces closer than this are linked (dlib's face clustering example: 0.6)", 0.0, std::nullopt}.above_min(),
             {"iterations", ParamType::integer, std::int64_t{100}, "label-propagation rounds", 1.0, 100000.0},
             {"min_size", ParamType::integer, std::int64_t{1}, "faces a group needs to be a person (smaller: noise)", 1.0, std::nullopt}},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {

@@ -2,7 +2,7 @@
 #pragma once
 #include <algorithm>
 
-#include "castnet/face.hpp"
+#include "castnet/sdk/face.hpp"
 
 namespace castnet {
 

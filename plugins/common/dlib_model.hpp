@@ -6,7 +6,7 @@
 #include <dlib/serialize.h>
 #include <fmt/format.h>
 
-#include "castnet/errors.hpp"
+#include "castnet/sdk/errors.hpp"
 
 namespace castnet {
 

@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {

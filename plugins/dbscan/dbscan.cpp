@@ -7,8 +7,8 @@
 // expands clusters, asking the index for one core point's neighbourhood at a time.
 #include <thread>
 
-#include "castnet/neighbors.hpp"
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/neighbors.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {
@@ -58,9 +58,9 @@ class Dbscan final : public Clusterer {
 PluginDescriptorList descriptors() {
   return {{PluginKind::clusterer, "dbscan", "1.0",
            "density clusters with scikit-learn's DBSCAN semantics; any metric",
-           {{"eps", ParamType::real, 0.4, "neighbourhood radius (inclusive); 0.4 is the seed's, face_recognition suggests 0.6", 0.0, std::nullopt},
+           {ParamSpec{"eps", ParamType::real, 0.4, "neighbourhood radius (inclusive); 0.4 is the seed's, face_recognition suggests 0.6", 0.0, std::nullopt}.above_min(),
             {"min_samples", ParamType::integer, std::int64_t{5}, "points within eps, itself included, that make a core point", 1.0, std::nullopt},
-            {"threads", ParamType::integer, std::int64_t{0}, "workers for the neighbour counts (0: all cores)", 0.0, 1024.0}},
+            ParamSpec{"threads", ParamType::integer, std::int64_t{0}, "workers for the neighbour counts (0: all cores)", 0.0, 1024.0}.execution()},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
              return std::make_unique<Dbscan>(p.real("eps"), static_cast<std::size_t>(p.integer("min_samples")),
                                              static_cast<int>(p.integer("threads")));

@@ -7,7 +7,7 @@
 #include <dlib/opencv/cv_image.h>
 
 #include "box_trim.hpp"
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {
@@ -50,7 +50,7 @@ PluginDescriptorList descriptors() {
   return {{PluginKind::detector, "dlib-hog", "1.0",
            "dlib's HOG frontal face detector (face_recognition's model=\"hog\")",
            {{"upsample", ParamType::integer, std::int64_t{1},
-             "times to double the image before detecting (finds smaller faces, ~4x slower each)", 0.0, 4.0}},
+             "times to double the image before detecting (0: as it is; each finds smaller faces and costs ~4x)", 0.0, 4.0}},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
              return std::make_unique<DlibHog>(static_cast<int>(p.integer("upsample")));
            }}};

@@ -4,7 +4,7 @@
 #include <dlib/image_processing.h>
 #include <dlib/opencv/cv_image.h>
 
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 #include "dlib_model.hpp"
 #include "resnet_network.hpp"
 
@@ -20,7 +20,6 @@ class DlibResnet final : public Embedder {
   }
 
   Metric metric() const override { return Metric::euclidean; }
-  std::size_t dimension() const override { return 128; }
 
   std::vector<std::vector<float>> embed(const cv::Mat& rgb, std::vector<Face>& faces) override {
     dlib::cv_image<dlib::rgb_pixel> img(rgb);
@@ -56,8 +55,8 @@ class DlibResnet final : public Embedder {
 PluginDescriptorList descriptors() {
   return {{PluginKind::embedder, "dlib-resnet", "1.0",
            "dlib's ResNet 128-D face descriptor on 5-point-aligned chips (face_recognition's encodings); euclidean",
-           {{"padding", ParamType::real, 0.25, "context around the aligned face in the 150 px chip (face_recognition: 0.25)", 0.0, 1.0},
-            {"batch", ParamType::integer, std::int64_t{16}, "chips per forward pass of the network", 1.0, 256.0}},
+           {{"padding", ParamType::real, 0.25, "context around the aligned face in the 150 px chip (face_recognition: 0.25; 0: the face alone)", 0.0, 1.0},
+            ParamSpec{"batch", ParamType::integer, std::int64_t{16}, "chips per forward pass of the network", 1.0, 256.0}.execution()},
            [](const Params& p, const PluginContext& ctx) -> std::unique_ptr<Stage> {
              return std::make_unique<DlibResnet>(ctx.models_dir, p.real("padding"),
                                                  static_cast<std::size_t>(p.integer("batch")));

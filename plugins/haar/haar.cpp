@@ -6,8 +6,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/objdetect.hpp>
 
-#include "castnet/errors.hpp"
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {
@@ -45,15 +45,21 @@ class Haar final : public Detector {
   int min_neighbors_, min_size_;
 };
 
+// A bare name is one of the cascades Debian's opencv-data installs; the name, not the install's
+// path, is then what the store keys detections by.
+std::string cascade_path(const std::string& cascade) {
+  return cascade.find('/') == std::string::npos ? std::string(CASTNET_HAAR_DIR "/") + cascade : cascade;
+}
+
 PluginDescriptorList descriptors() {
   return {{PluginKind::detector, "haar", "1.0",
            "OpenCV Haar cascade (frontalface_alt2) on an equalised grey image: fast, legacy",
            {{"scale_factor", ParamType::real, 1.1, "image shrink between scales (detectMultiScale's scaleFactor)", 1.01, 2.0},
-            {"min_neighbors", ParamType::integer, std::int64_t{3}, "overlapping detections needed to keep a face (minNeighbors)", 0.0, 100.0},
+            {"min_neighbors", ParamType::integer, std::int64_t{3}, "overlapping detections needed to keep a face (minNeighbors; 0: every detection)", 0.0, 100.0},
             {"min_size", ParamType::integer, std::int64_t{0}, "smallest face side in pixels (minSize; 0: no limit)", 0.0, 10000.0},
-            {"cascade", ParamType::text, std::string(CASTNET_HAAR_DIR "/haarcascade_frontalface_alt2.xml"), "cascade file"}},
+            {"cascade", ParamType::text, std::string("haarcascade_frontalface_alt2.xml"), "cascade: a file name in OpenCV's haarcascades folder, or a path"}},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
-             return std::make_unique<Haar>(p.text("cascade"), p.real("scale_factor"), static_cast<int>(p.integer("min_neighbors")),
+             return std::make_unique<Haar>(cascade_path(p.text("cascade")), p.real("scale_factor"), static_cast<int>(p.integer("min_neighbors")),
                                            static_cast<int>(p.integer("min_size")));
            }}};
 }

@@ -2,8 +2,8 @@
 // the same person, transitively (connected components). Groups smaller than min_size are noise.
 #include <numeric>
 
-#include "castnet/neighbors.hpp"
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/neighbors.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {
@@ -56,7 +56,7 @@ class HashGroups final : public Clusterer {
 PluginDescriptorList descriptors() {
   return {{PluginKind::clusterer, "hash-groups", "1.0",
            "connected components of faces within a Hamming distance (the legacy pHash clustering); hamming only",
-           {{"threshold", ParamType::integer, std::int64_t{10}, "largest Hamming distance, in bits, between two faces of one person", 0.0, 64.0},
+           {{"threshold", ParamType::integer, std::int64_t{10}, "largest Hamming distance, in bits, between two faces of one person (0: identical hashes only)", 0.0, 64.0},
             {"min_size", ParamType::integer, std::int64_t{2}, "faces a group needs to be a person (smaller: noise)", 1.0, std::nullopt}},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
              return std::make_unique<HashGroups>(double(p.integer("threshold")), static_cast<std::size_t>(p.integer("min_size")));

@@ -1,7 +1,7 @@
 // HDBSCAN with the hdbscan library's semantics (algorithm="generic"): the clusterer photo
 // libraries moved to (LibrePhotos, Nextcloud Recognize) for fewer false merges than DBSCAN.
 // Labels, membership probabilities; outlier scores are computed alongside (hdbscan_tree.hpp).
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 #include "hdbscan_tree.hpp"
 
 namespace castnet {
@@ -27,9 +27,9 @@ PluginDescriptorList descriptors() {
            {{"min_cluster_size", ParamType::integer, std::int64_t{5}, "smallest group that counts as a person", 2.0, std::nullopt},
             {"min_samples", ParamType::integer, std::int64_t{0}, "neighbours that make a point dense (0: min_cluster_size, the library's default)", 0.0, std::nullopt},
             {"cluster_selection_method", ParamType::text, std::string("eom"), "eom (most persistent) or leaf (finest)", std::nullopt, std::nullopt, {"eom", "leaf"}},
-            {"cluster_selection_epsilon", ParamType::real, 0.0, "merge clusters closer than this distance", 0.0, std::nullopt},
+            {"cluster_selection_epsilon", ParamType::real, 0.0, "merge clusters closer than this distance (0: none, the library's default)", 0.0, std::nullopt},
             {"allow_single_cluster", ParamType::boolean, false, "allow the result to be one cluster"},
-            {"threads", ParamType::integer, std::int64_t{0}, "workers for distances (0: all cores)", 0.0, 1024.0}},
+            ParamSpec{"threads", ParamType::integer, std::int64_t{0}, "workers for distances (0: all cores)", 0.0, 1024.0}.execution()},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
              hdbscan::Options o;
              o.min_cluster_size = static_cast<std::size_t>(p.integer("min_cluster_size"));

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "castnet/embeddings.hpp"
+#include "castnet/sdk/embeddings.hpp"
 
 namespace castnet::hdbscan {
 

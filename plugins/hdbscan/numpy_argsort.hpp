@@ -10,6 +10,8 @@
 
 namespace castnet::hdbscan {
 
+// One long function on purpose: it follows numpy's npysort/quicksort.cpp line for line, and a
+// port reads best beside its original.
 inline std::vector<std::size_t> numpy_argsort(const std::vector<double>& v) {
   using Index = std::ptrdiff_t;
   const Index num = static_cast<Index>(v.size());

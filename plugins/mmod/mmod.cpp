@@ -12,7 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "box_trim.hpp"
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 #include "dlib_model.hpp"
 
 namespace castnet {
@@ -68,7 +68,7 @@ class Mmod final : public Detector {
 PluginDescriptorList descriptors() {
   return {{PluginKind::detector, "mmod", "1.0",
            "dlib's CNN face detector (face_recognition's model=\"cnn\"): finds turned and small faces, slow on a CPU",
-           {{"upsample", ParamType::integer, std::int64_t{1}, "times to double the image before detecting", 0.0, 3.0},
+           {{"upsample", ParamType::integer, std::int64_t{1}, "times to double the image before detecting (0: as it is)", 0.0, 3.0},
             {"max_pixels", ParamType::real, 1.0e6, "scale larger images down to this many pixels first (0: never)", 0.0, std::nullopt}},
            [](const Params& p, const PluginContext& ctx) -> std::unique_ptr<Stage> {
              return std::make_unique<Mmod>(ctx.models_dir, static_cast<int>(p.integer("upsample")), p.real("max_pixels"));

@@ -4,7 +4,7 @@
 #include <opencv2/img_hash.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {
@@ -14,7 +14,6 @@ class PHash final : public Embedder {
   PHash() : hasher_(cv::img_hash::PHash::create()) {}
 
   Metric metric() const override { return Metric::hamming; }
-  std::size_t dimension() const override { return 64; }
 
   std::vector<std::vector<float>> embed(const cv::Mat& rgb, std::vector<Face>& faces) override {
     std::vector<std::vector<float>> out;

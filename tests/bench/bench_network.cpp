@@ -13,11 +13,12 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/community.hpp"
 #include "castnet/formats/graph_picture.hpp"
 #include "castnet/formats/report.hpp"
-#include "castnet/layout.hpp"
-#include "castnet/timeline.hpp"
+#include "castnet/network/community.hpp"
+#include "castnet/network/layout.hpp"
+#include "castnet/network/pagerank.hpp"
+#include "castnet/network/timeline.hpp"
 
 namespace fs = std::filesystem;
 using namespace castnet;
@@ -35,6 +36,7 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
+// A benchmark reads best as one script: build a network, time each step, print the medians.
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::max(1, std::atoi(argv[1])) : 5;
   const std::size_t people = 300, links = 3000, frames = 2300;
@@ -86,7 +88,7 @@ int main(int argc, char** argv) {
     formats::write_graph_pictures(out, net.graph);
     pictures.push_back(seconds_since(t));
     t = std::chrono::steady_clock::now();
-    Timeline tl = make_timeline(net, 4.0);
+    Timeline tl = timeline_of(net, 4.0);
     formats::write_report(out, {&net, &tl, "# bench\n", true});
     report.push_back(seconds_since(t));
   }

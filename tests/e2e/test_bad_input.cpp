@@ -1,7 +1,8 @@
 // Bad input ends in one clear sentence and a documented exit code (docs/cli.md), or, for bad
 // frames among good ones, a warning, a count, and a finished run. Nothing stored is lost.
-#include "castnet/errors.hpp"
-#include "castnet/store.hpp"
+#include "castnet/core/store.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/plugin.hpp"
 #include "cli.hpp"
 
 namespace castnet {
@@ -94,7 +95,10 @@ TEST_F(BadInput, UnknownPluginAndBadParameters) {
   expect_one_sentence(r.output, "dbscan has no parameter 'epsilon'");
   r = test::castnet_cli(base + " --cluster dbscan:eps=-0.5");
   EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "parameter 'eps' takes number of at least 0, not '-0.5'");
+  expect_one_sentence(r.output, "parameter 'eps' takes number above 0, not '-0.5'");
+  r = test::castnet_cli(base + " --cluster dbscan:eps=0");  // a radius of 0 means nothing
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "parameter 'eps' takes number above 0, not '0'");
   r = test::castnet_cli(base + " --detector dlib-hog:upsample=lots");
   EXPECT_EQ(r.code, code(ExitCode::usage));
   expect_one_sentence(r.output, "parameter 'upsample' takes integer from 0 to 4, not 'lots'");
@@ -142,7 +146,9 @@ TEST_F(BadInput, BrokenPluginLibraries) {
   EXPECT_NE(r.output.find("castnet_fixture_not_a_plugin.so is not a castnet plugin (it exports no castnet_plugins)"), std::string::npos)
       << r.output;
   r = test::castnet_cli("plugins", env("wrong_version"));
-  EXPECT_NE(r.output.find("was built for castnet plugin API version 999, but this castnet has version 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("was built for castnet plugin API version 999, but this castnet has version " + std::to_string(kPluginApiVersion)),
+            std::string::npos)
+      << r.output;
 
   auto dir = test::temp_dir("throwing");
   fs::create_directories(dir / "frames");

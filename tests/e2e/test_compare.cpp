@@ -45,6 +45,9 @@ TEST(Compare, ModernAndLegacyOnASyntheticBroadcast) {
   EXPECT_GT(ari(0), ari(1)) << "embeddings should beat perceptual hashes on identity";
   EXPECT_GT(ari(2), 0.9);
   EXPECT_NE(rows[2][10].find('*'), std::string::npos) << "chinese-whispers shares modern's detection and embedding";
+  EXPECT_GT(std::stod(rows[0][10]), 0.0) << "faces/s come from the store's record of the run";
+  EXPECT_EQ(rows[0][10].find('*'), std::string::npos) << "modern ran its own detection";
+  EXPECT_EQ(rows[2][10], rows[0][10] + "*") << "a shared detection is given the speed of the run that did it";
   EXPECT_GT(std::stod(rows[0][11]), 0.0) << "peak memory is measured";
 }
 

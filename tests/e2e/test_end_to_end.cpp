@@ -3,8 +3,8 @@
 #include <map>
 #include <set>
 
-#include "castnet/metric.hpp"
-#include "castnet/store.hpp"
+#include "castnet/core/store.hpp"
+#include "castnet/sdk/metric.hpp"
 #include "cli.hpp"
 
 namespace castnet {
@@ -169,6 +169,23 @@ TEST_F(HamiltonRun, ExtractResumesWithoutRedoingFrames) {
   auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet", frames().string(), out_.string()));
   ASSERT_EQ(again.code, 0) << again.output;
   EXPECT_NE(again.output.find("60 frames (60 done before), 0 faces"), std::string::npos) << again.output;
+}
+
+TEST_F(HamiltonRun, ExecutionSettingsReuseWhatIsStored) {
+  // batch and threads change how the work runs, not what it gives: nothing is embedded again,
+  // and a clusterer's threads do not make a second clustering key.
+  auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet --threads 1 --embedder dlib-resnet:batch=3", frames().string(),
+                                             out_.string()));
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find("60 frames (60 done before), 0 faces"), std::string::npos) << again.output;
+  auto cl = test::castnet_cli(fmt::format("cluster -o {} --cluster dbscan:threads=1", out_.string()));
+  ASSERT_EQ(cl.code, 0) << cl.output;
+  EXPECT_NE(cl.output.find("(dbscan:eps=0.4,min_samples=5)"), std::string::npos) << cl.output;
+  // A setting that changes the result is a new key: padding re-embeds every face.
+  auto other = test::castnet_cli(fmt::format("extract {} -o {} --quiet --embedder dlib-resnet:padding=0.3", frames().string(),
+                                             out_.string()));
+  ASSERT_EQ(other.code, 0) << other.output;
+  EXPECT_NE(other.output.find("60 frames (0 done before), 40 faces"), std::string::npos) << other.output;
 }
 
 TEST(Regraph, ReusesCropsRenamesThemToNewLabelsAndDropsStaleFiles) {

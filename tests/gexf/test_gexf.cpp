@@ -5,9 +5,10 @@
 
 #include <fmt/format.h>
 
-#include "castnet/community.hpp"
 #include "castnet/formats/gexf.hpp"
-#include "castnet/layout.hpp"
+#include "castnet/network/community.hpp"
+#include "castnet/network/layout.hpp"
+#include "castnet/network/pagerank.hpp"
 #include "support.hpp"
 
 namespace castnet {

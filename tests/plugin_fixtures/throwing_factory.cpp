@@ -2,7 +2,7 @@
 // as that plugin's failure, in one sentence, and exit with the plugin code.
 #include <stdexcept>
 
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace {
 castnet::PluginDescriptorList descriptors() {

@@ -1,6 +1,6 @@
 // A plugin built for another plugin API version: the registry must refuse it before touching
 // any of its C++ types, naming both versions.
-#include "castnet/plugin.hpp"
+#include "castnet/sdk/plugin.hpp"
 
 namespace {
 castnet::PluginDescriptorList descriptors() { return {}; }

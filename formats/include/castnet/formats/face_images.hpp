@@ -1,34 +1,38 @@
-// The picture outputs: a crop per face, a montage per cluster, a super montage, and the node
-// image of each person (what Gephi's Image Preview plugin draws).
+// The picture outputs: a crop per face, a montage per cluster, a super montage, and each
+// person's node image (the face core/node_image.hpp chose, copied to the vertex's image path).
 #pragma once
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "castnet/pipeline.hpp"
+#include <opencv2/core/mat.hpp>
+
+#include "castnet/core/connect.hpp"
 
 namespace castnet::formats {
 
-enum class NodeImageRule {
-  largest,  // the seed's: the largest face of the cluster
-  best,     // the sharpest of the large faces nearest the cluster centre
-};
-const char* describe(NodeImageRule r);
-
 struct FaceImageOptions {
-  NodeImageRule node_image = NodeImageRule::best;
   int tile = 96;                   // montage tile size, px
   std::size_t max_tiles = 100;     // per cluster montage; larger clusters are sampled evenly
   int threads = 0;
 };
 
-struct FaceImages {
-  std::vector<std::string> crops;  // per face of the network, relative to the output folder
+struct FaceCrops {
+  std::vector<std::string> paths;  // per face of the network, relative to the output folder
+  std::vector<double> sharpness;   // per face, measured on the crop as written (0: unreadable)
+  std::vector<char> montage_tile;  // per face: shown in its cluster's montage
+  std::vector<cv::Mat> tiles;      // per face, the montage tile (empty if not one, or unreadable)
 };
 
-// Writes faces/<label>-<face id>.jpg, montages/montage-<label>.jpg, montages/montage-all.jpg and
-// node_images/<label>.jpg under `out`, and sets each graph vertex's image. Frames are decoded
-// once each, in parallel.
-FaceImages write_face_images(const std::filesystem::path& out, Network& net, const FaceImageOptions& opt);
+// Writes faces/<label>-<face id>.jpg for every face of the network. A crop an earlier run wrote
+// is renamed to its face's new label and read back instead of decoding the frame again; crops
+// of faces not in this network are removed. Frames are decoded once each, in parallel.
+FaceCrops write_face_crops(const std::filesystem::path& out, const Network& net, const FaceImageOptions& opt);
+
+// node_images/ (each vertex's image: the crop of the face `picks` names), montages/montage-<label>.jpg,
+// montages/montage-all.jpg and montage-final.png. Earlier montages and node images are removed.
+void write_person_images(const std::filesystem::path& out, const Network& net, const FaceCrops& crops,
+                         const std::map<int, std::size_t>& picks, const FaceImageOptions& opt);
 
 }  // namespace castnet::formats

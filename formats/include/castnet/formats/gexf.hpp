@@ -4,8 +4,8 @@
 #include <ostream>
 #include <string>
 
-#include "castnet/graph.hpp"
-#include "castnet/timeline.hpp"
+#include "castnet/network/graph.hpp"
+#include "castnet/network/timeline.hpp"
 
 namespace castnet::formats {
 

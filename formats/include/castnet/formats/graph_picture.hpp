@@ -4,7 +4,7 @@
 #pragma once
 #include <filesystem>
 
-#include "castnet/graph.hpp"
+#include "castnet/network/graph.hpp"
 
 namespace castnet::formats {
 

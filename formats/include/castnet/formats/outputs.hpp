@@ -1,15 +1,19 @@
-// Everything `castnet graph` writes into the output folder, in one call.
+// Everything `castnet graph` writes into the output folder once the face crops are written and
+// each person's node image chosen (core/node_image.hpp), in one call.
 #pragma once
 #include <filesystem>
+#include <map>
 
+#include "castnet/core/connect.hpp"
+#include "castnet/core/node_image.hpp"
 #include "castnet/formats/face_images.hpp"
 #include "castnet/formats/gexf.hpp"
-#include "castnet/pipeline.hpp"
 
 namespace castnet::formats {
 
 struct OutputOptions {
   GexfVersion gexf_version = GexfVersion::v1_2draft;
+  NodeImageRule node_image = NodeImageRule::best;  // how `picks` were chosen, said in the GEXF
   FaceImageOptions images;
   bool dynamic = true;         // also graph-dynamic.gexf, with spells for Gephi's timeline
   double frame_interval = 4.0; // seconds between frames (the Visual Explorer's)
@@ -17,9 +21,10 @@ struct OutputOptions {
   bool report = true;          // report.html (needs the pictures for its network image)
 };
 
-// faces.csv, cluster.txt, faces/, montages/, montage-final.png, node_images/, nodes.csv,
-// edges.csv, pipeline.toml, graph.gexf, and unless turned off graph-dynamic.gexf, graph.svg,
-// graph.png, report.html.
-void write_outputs(const std::filesystem::path& out, Network& net, const OutputOptions& opt);
+// node_images/, montages/, montage-final.png, faces.csv, cluster.txt, nodes.csv, edges.csv,
+// pipeline.toml, graph.gexf, and unless turned off graph-dynamic.gexf, graph.svg, graph.png,
+// report.html.
+void write_outputs(const std::filesystem::path& out, const Network& net, const FaceCrops& crops,
+                   const std::map<int, std::size_t>& picks, const OutputOptions& opt);
 
 }  // namespace castnet::formats

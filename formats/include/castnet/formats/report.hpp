@@ -6,8 +6,8 @@
 #include <filesystem>
 #include <string>
 
-#include "castnet/pipeline.hpp"
-#include "castnet/timeline.hpp"
+#include "castnet/core/connect.hpp"
+#include "castnet/network/timeline.hpp"
 
 namespace castnet::formats {
 

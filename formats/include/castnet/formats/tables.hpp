@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "castnet/graph.hpp"
-#include "castnet/store.hpp"
+#include "castnet/core/store.hpp"
+#include "castnet/network/graph.hpp"
 
 namespace castnet::formats {
 

@@ -1,0 +1,62 @@
+// `castnet graph -o OUT`: connect the latest clustering, rank, and write every output.
+#include <fmt/format.h>
+
+#include "castnet/core/connect.hpp"
+#include "castnet/core/node_image.hpp"
+#include "castnet/formats/outputs.hpp"
+#include "session.hpp"
+
+namespace castnet::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+formats::OutputOptions output_options(const Options& o) {
+  formats::OutputOptions opt;
+  opt.gexf_version = o.gexf_version == "1.3" ? formats::GexfVersion::v1_3 : formats::GexfVersion::v1_2draft;
+  opt.node_image = o.node_image == "largest" ? NodeImageRule::largest : NodeImageRule::best;
+  opt.images.threads = o.threads;
+  opt.dynamic = o.dynamic;
+  opt.frame_interval = o.frame_interval;
+  opt.pictures = !o.no_pictures;
+  opt.report = !o.no_report;
+  return opt;
+}
+
+}  // namespace
+
+void graph_step(const Options& o, const Session& session) {
+  FaceStore store = open_store(o, false);
+  Network net = connect_people(store, session.registry(), session.context(), stages(o).edges);
+  formats::OutputOptions opt = output_options(o);
+  // The node image is chosen on the crops as written (their sharpness), so crops come first.
+  formats::FaceCrops crops = formats::write_face_crops(o.out, net, opt.images);
+  auto picks = choose_node_images(net, crops.sharpness, opt.node_image);
+  set_node_image_paths(net);
+  formats::write_outputs(o.out, net, crops, picks, opt);
+  fmt::print("graph: {} people, {} edges ({}); wrote {}\n", boost::num_vertices(net.graph), boost::num_edges(net.graph),
+             net.edge_rule_key, (fs::path(o.out) / "graph.gexf").string());
+}
+
+void add_graph_options(CLI::App* cmd, Options& o) {
+  cmd->add_option("--edges", o.edges, "edge rule plugin[:param=value,...] (default cooccurrence)");
+  cmd->add_option("--gexf-version", o.gexf_version, "1.2draft (read by Gephi and networkx) or 1.3")->capture_default_str()
+      ->check(CLI::IsMember({"1.2draft", "1.3"}));
+  cmd->add_flag("--dynamic,!--no-dynamic", o.dynamic,
+                "graph-dynamic.gexf: when each person and link is on screen, for Gephi's timeline (default on)");
+  cmd->add_option("--frame-interval", o.frame_interval, "seconds between frames")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-pictures", o.no_pictures, "skip graph.svg and graph.png");
+  cmd->add_flag("--no-report", o.no_report, "skip report.html");
+  cmd->add_option("--node-image", o.node_image, "best (sharp, typical face) or largest (the seed's)")->capture_default_str()
+      ->check(CLI::IsMember({"best", "largest"}));
+}
+
+void add_graph_command(CLI::App& app, Options& o) {
+  auto* gr = app.add_subcommand("graph", "Connect the latest clustering, rank, and write the outputs");
+  add_graph_options(gr, o);
+  add_store_options(gr, o);
+  gr->callback([&o] { graph_step(o, Session()); });
+}
+
+}  // namespace castnet::cli

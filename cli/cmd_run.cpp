@@ -1,0 +1,26 @@
+// `castnet run FRAMES -o OUT`: extract, cluster and connect in one go.
+#include "castnet/core/pipeline_file.hpp"
+#include "session.hpp"
+
+namespace castnet::cli {
+
+void add_run_command(CLI::App& app, Options& o) {
+  auto* run = app.add_subcommand("run", "Extract, cluster and connect: FRAMES in, OUT/graph.gexf and friends out");
+  add_extract_options(run, o);
+  run->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...] (default dbscan)");
+  add_graph_options(run, o);
+  add_store_options(run, o);
+  run->callback([&o] {
+    Session session;
+    // Every stage's name and parameters are checked before any frame is read.
+    PipelineSpec p = stages(o);
+    for (auto [kind, spec] : {std::pair{PluginKind::detector, &p.detector}, {PluginKind::embedder, &p.embedder},
+                              {PluginKind::clusterer, &p.clusterer}, {PluginKind::edge_rule, &p.edges}})
+      validate_params(spec->plugin, session.registry().find(kind, spec->plugin).params, spec->raw);
+    extract_step(o, session);
+    cluster_step(o, session);
+    graph_step(o, session);
+  });
+}
+
+}  // namespace castnet::cli

@@ -1,0 +1,42 @@
+// Pipeline files: the four stages and their parameters in TOML, e.g.
+//
+//     [detector]
+//     plugin = "dlib-hog"
+//     upsample = 1
+//     [clusterer]
+//     plugin = "dbscan"
+//     eps = 0.4
+//
+// A missing table keeps the default stage. Presets `modern` (the GDELT 2023 pipeline) and
+// `legacy` (Haar + perceptual hash + hash groups) are pipeline files built in.
+#pragma once
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "castnet/sdk/params.hpp"
+
+namespace castnet {
+
+struct PipelineSpec {
+  StageSpec detector{"dlib-hog", {}};
+  StageSpec embedder{"dlib-resnet", {}};
+  StageSpec clusterer{"dbscan", {}};
+  StageSpec edges{"cooccurrence", {}};
+};
+
+// Throws Error(usage) naming the file, the table and the key for an unknown stage, a table
+// without `plugin`, or a value TOML cannot give as text (arrays, tables).
+PipelineSpec load_pipeline_file(const std::filesystem::path& path);
+PipelineSpec parse_pipeline(const std::string& toml_text, const std::string& source_name);
+// Throws Error(usage) listing the presets.
+PipelineSpec preset(const std::string& name);
+std::vector<std::string> preset_names();
+
+// Writes the canonical stage keys (`dbscan:eps=0.4,min_samples=5`) as a pipeline file that
+// reproduces the run: every parameter, defaults included.
+void write_pipeline_file(std::ostream& out, const std::string& detector, const std::string& embedder,
+                         const std::string& clusterer, const std::string& edges);
+
+}  // namespace castnet

@@ -1,0 +1,38 @@
+#include "castnet/core/cluster.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "castnet/sdk/errors.hpp"
+
+namespace castnet {
+
+ClusterSummary cluster_faces(FaceStore& store, const PluginRegistry& reg, const PluginContext& ctx,
+                             const std::string& detector_key, const std::string& embedder_key,
+                             const StageSpec& clusterer_spec) {
+  ClusterSummary s;
+  auto clusterer = reg.create<Clusterer>(PluginKind::clusterer, clusterer_spec, ctx, &s.clusterer_key);
+  auto faces = store.faces(detector_key);
+  EmbeddingSet x = store.embeddings(faces, embedder_key);
+  if (!clusterer->supports(x.metric))
+    throw Error(ExitCode::usage, fmt::format("The clusterer '{}' cannot work with {} distances, which the embedder '{}' produces; choose another clusterer.",
+                                             clusterer_spec.plugin, to_string(x.metric), embedder_key));
+  Clustering c = faces.empty() ? Clustering{} : clusterer->cluster(x);
+  if (c.labels.size() != faces.size())
+    throw Error(ExitCode::plugin, fmt::format("The clusterer '{}' returned {} labels for {} faces.", clusterer_spec.plugin,
+                                              c.labels.size(), faces.size()));
+  std::vector<std::int64_t> face_ids;
+  for (const auto& f : faces) face_ids.push_back(f.id);
+  s.clustering_id = store.save_clustering({0, detector_key, embedder_key, s.clusterer_key}, face_ids, c);
+  std::set<int> clusters;
+  for (int l : c.labels) {
+    if (l < 0) ++s.noise;
+    else clusters.insert(l);
+  }
+  s.faces = faces.size();
+  s.clusters = clusters.size();
+  return s;
+}
+
+}  // namespace castnet

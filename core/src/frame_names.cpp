@@ -1,0 +1,66 @@
+#include "castnet/core/frame_names.hpp"
+
+#include <algorithm>
+#include <ctime>
+#include <regex>
+#include <tuple>
+
+namespace castnet {
+
+std::uint64_t fnv1a64(const unsigned char* data, std::size_t n) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+  return h;
+}
+
+namespace {
+
+// `prefix` + number + extension, as Visual Explorer names are: CHANNEL_YYYYMMDD_HHMMSS[_SHOW]-NNNNNN.jpg
+std::optional<std::pair<std::string, unsigned long long>> split_numbered(const std::string& name) {
+  static const std::regex numbered(R"(^(.*?)(\d+)\.[A-Za-z0-9]+$)");
+  std::smatch m;
+  if (!std::regex_match(name, m, numbered)) return std::nullopt;
+  return std::pair{m[1].str(), std::stoull(m[2].str().substr(0, 18))};
+}
+
+}  // namespace
+
+std::optional<unsigned long long> frame_number(const std::string& name) {
+  auto split = split_numbered(name);
+  return split ? std::optional(split->second) : std::nullopt;
+}
+
+std::vector<std::string> order_frame_names(std::vector<std::string> names) {
+  // Order by (prefix, number) so that unpadded or mixed-width numbers still play in order.
+  struct Key { std::string prefix; unsigned long long n; std::string name; };
+  std::vector<Key> keys;
+  for (const auto& name : names) {
+    auto split = split_numbered(name);
+    if (!split) {
+      std::sort(names.begin(), names.end());
+      return names;
+    }
+    keys.push_back({split->first, split->second, name});
+  }
+  std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
+    return std::tie(a.prefix, a.n, a.name) < std::tie(b.prefix, b.n, b.name);
+  });
+  for (std::size_t i = 0; i < keys.size(); ++i) names[i] = keys[i].name;
+  return names;
+}
+
+std::optional<VisualExplorerName> parse_visual_explorer_name(const std::string& name) {
+  static const std::regex ve(R"(^(?:.*/)?([A-Za-z0-9]+)_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(?:_[^-/]*)?-(\d+)\.[A-Za-z0-9]+$)");
+  std::smatch m;
+  if (!std::regex_match(name, m, ve)) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = std::stoi(m[2]) - 1900;
+  tm.tm_mon = std::stoi(m[3]) - 1;
+  tm.tm_mday = std::stoi(m[4]);
+  tm.tm_hour = std::stoi(m[5]);
+  tm.tm_min = std::stoi(m[6]);
+  tm.tm_sec = std::stoi(m[7]);
+  return VisualExplorerName{m[1], timegm(&tm), std::stol(m[8])};
+}
+
+}  // namespace castnet

@@ -1,0 +1,56 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "castnet/core/frame_names.hpp"
+#include "castnet/core/frame_source.hpp"
+#include "castnet/sdk/errors.hpp"
+
+namespace castnet {
+namespace {
+
+TEST(FrameOrder, VisualExplorerNumberBeforeExtension) {
+  auto order = order_frame_names({"RUSSIA1_20230313_083000_60_minut-000010.jpg", "RUSSIA1_20230313_083000_60_minut-000009.jpg",
+                                  "RUSSIA1_20230313_083000_60_minut-000123.jpg"});
+  EXPECT_EQ(order, (std::vector<std::string>{"RUSSIA1_20230313_083000_60_minut-000009.jpg",
+                                             "RUSSIA1_20230313_083000_60_minut-000010.jpg",
+                                             "RUSSIA1_20230313_083000_60_minut-000123.jpg"}));
+}
+
+TEST(FrameOrder, UnpaddedNumbersStillPlayInOrder) {
+  EXPECT_EQ(order_frame_names({"f-10.jpg", "f-9.jpg", "f-100.jpg"}), (std::vector<std::string>{"f-9.jpg", "f-10.jpg", "f-100.jpg"}));
+}
+
+TEST(FrameOrder, FallsBackToSortedNames) {
+  EXPECT_EQ(order_frame_names({"b.jpg", "a-2.jpg", "c.png"}), (std::vector<std::string>{"a-2.jpg", "b.jpg", "c.png"}));
+}
+
+TEST(FrameSource, MissingAndEmptyFoldersAreInputErrors) {
+  auto dir = std::filesystem::temp_directory_path() / "castnet_empty_frames";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "notes.txt") << "not a frame";
+  for (auto path : {dir, dir / "missing"}) {
+    try {
+      open_frame_folder(path);
+      FAIL() << "expected an error for " << path;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::input);
+    }
+  }
+}
+
+TEST(Decode, RefusesEmptyTextAndTruncatedJpeg) {
+  std::string error;
+  EXPECT_TRUE(decode_rgb({}, error).empty());
+  EXPECT_EQ(error, "empty file");
+  std::vector<unsigned char> text{'h', 'e', 'l', 'l', 'o'};
+  EXPECT_TRUE(decode_rgb(text, error).empty());
+  std::vector<unsigned char> jpeg_head{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10};
+  EXPECT_TRUE(decode_rgb(jpeg_head, error).empty());
+  EXPECT_NE(error.find("truncated"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace castnet

@@ -1,0 +1,84 @@
+// Pipeline files and presets: stages and parameters from TOML, mistakes named precisely.
+#include <sstream>
+
+#include "castnet/core/pipeline_file.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "support.hpp"
+
+namespace castnet {
+namespace {
+
+std::string error_of(const std::string& toml) {
+  try {
+    parse_pipeline(toml, "test.toml");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::usage);
+    return e.what();
+  }
+  return "";
+}
+
+TEST(PipelineFile, StagesAndValuesBecomeStageSpecs) {
+  PipelineSpec p = parse_pipeline("[clusterer]\nplugin = \"hdbscan\"\nmin_cluster_size = 3\ncluster_selection_epsilon = 0.25\n"
+                                  "allow_single_cluster = true\ncluster_selection_method = \"leaf\"\n",
+                                  "test.toml");
+  EXPECT_EQ(p.clusterer.plugin, "hdbscan");
+  EXPECT_EQ(p.clusterer.raw.at("min_cluster_size"), "3");
+  EXPECT_EQ(p.clusterer.raw.at("cluster_selection_epsilon"), "0.25");
+  EXPECT_EQ(p.clusterer.raw.at("allow_single_cluster"), "true");
+  EXPECT_EQ(p.clusterer.raw.at("cluster_selection_method"), "leaf");
+  EXPECT_EQ(p.detector.plugin, "dlib-hog");  // stages not named keep their defaults
+}
+
+TEST(PipelineFile, MistakesNameTheFileStageAndKey) {
+  EXPECT_NE(error_of("[detektor]\nplugin = \"haar\"\n").find("test.toml: unknown stage [detektor]; the stages are detector, embedder, clusterer, edges"),
+            std::string::npos);
+  EXPECT_NE(error_of("[detector]\nupsample = 2\n").find("[detector] names no plugin"), std::string::npos);
+  EXPECT_NE(error_of("[clusterer]\nplugin = \"dbscan\"\neps = [0.4]\n").find("[clusterer] eps must be a number, text or true/false, not a list"),
+            std::string::npos);
+  EXPECT_NE(error_of("[clusterer\nplugin = 1").find("is not valid TOML (line 1"), std::string::npos);
+  EXPECT_NE(error_of("detector = \"haar\"\n").find("detector must be a table"), std::string::npos);
+}
+
+TEST(PipelineFile, WrongTypeIsCaughtByTheParameterCheckNamingPluginAndParameter) {
+  PipelineSpec p = parse_pipeline("[clusterer]\nplugin = \"dbscan\"\nmin_samples = \"five\"\n", "test.toml");
+  auto& d = test::registry().find(PluginKind::clusterer, "dbscan");
+  try {
+    validate_params(d.name, d.params, p.clusterer.raw);
+    FAIL() << "accepted min_samples = \"five\"";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("dbscan: parameter 'min_samples' takes integer"), std::string::npos) << e.what();
+  }
+}
+
+TEST(PipelineFile, PresetsNameThePublishedPipelines) {
+  PipelineSpec modern = preset("modern"), legacy = preset("legacy");
+  EXPECT_EQ(modern.detector.plugin, "dlib-hog");
+  EXPECT_EQ(modern.embedder.plugin, "dlib-resnet");
+  EXPECT_EQ(modern.clusterer.plugin, "dbscan");
+  EXPECT_EQ(modern.clusterer.raw.at("eps"), "0.4");
+  EXPECT_EQ(legacy.detector.plugin, "haar");
+  EXPECT_EQ(legacy.embedder.plugin, "phash");
+  EXPECT_EQ(legacy.clusterer.plugin, "hash-groups");
+  try {
+    preset("vintage");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("presets: modern, legacy"), std::string::npos);
+  }
+}
+
+TEST(PipelineFile, TheRecordOfARunReadsBackAsTheSameStages) {
+  std::ostringstream out;
+  write_pipeline_file(out, "dlib-hog:upsample=1", "dlib-resnet:batch=16,padding=0.25",
+                      "hdbscan:allow_single_cluster=false,cluster_selection_method=leaf,min_cluster_size=5",
+                      "cooccurrence:min_count=2,window=1");
+  PipelineSpec p = parse_pipeline(out.str(), "record");
+  EXPECT_EQ(p.embedder.raw.at("padding"), "0.25");
+  EXPECT_EQ(p.clusterer.raw.at("cluster_selection_method"), "leaf");
+  EXPECT_EQ(p.clusterer.raw.at("allow_single_cluster"), "false");
+  EXPECT_EQ(p.edges.raw.at("window"), "1");
+}
+
+}  // namespace
+}  // namespace castnet

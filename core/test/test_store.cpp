@@ -1,0 +1,98 @@
+// The face store keeps what was committed and reports what is done, so extraction resumes.
+#include <filesystem>
+
+#include "castnet/core/extract.hpp"
+#include "castnet/core/store.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "support.hpp"
+
+namespace castnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fresh(const char* name) {
+  fs::path p = fs::temp_directory_path() / name;
+  fs::remove(p);
+  fs::remove(p.string() + "-wal");
+  fs::remove(p.string() + "-shm");
+  return p;
+}
+
+TEST(FaceStore, RoundTripsFacesEmbeddingsAndLabels) {
+  auto path = fresh("castnet_store_test.sqlite");
+  {
+    FaceStore store(path);
+    auto ids = store.add_frames({{"a-000001.jpg", "/x/a-000001.jpg", 0}, {"a-000002.jpg", "/x/a-000002.jpg", 1}});
+    ASSERT_EQ(ids.size(), 2u);
+    FrameResult r;
+    r.frame_id = ids[1];
+    r.faces = {Face{{1, 2, 30, 40}, 0.5, {{3, 4}, {5, 6}}}};
+    r.embeddings = {{0.25f, -1.5f}};
+    FrameResult bad;
+    bad.frame_id = ids[0];
+    bad.error = "truncated JPEG";
+    store.save("det", "emb", {r, bad});
+  }
+  FaceStore store(path);  // reopened: everything committed is there
+  EXPECT_EQ(store.done_frames("det", "emb").size(), 2u);
+  EXPECT_TRUE(store.done_frames("det", "other").empty());
+  auto faces = store.faces("det");
+  ASSERT_EQ(faces.size(), 1u);
+  EXPECT_EQ(faces[0].face.box.right, 30);
+  ASSERT_EQ(faces[0].face.landmarks.size(), 2u);
+  EXPECT_EQ(faces[0].face.landmarks[1].y, 6);
+  auto x = store.embeddings(faces, "emb");
+  EXPECT_EQ(x.dim, 2u);
+  EXPECT_FLOAT_EQ(x.row(0)[1], -1.5f);
+  auto unreadable = store.unreadable("det");
+  ASSERT_EQ(unreadable.size(), 1u);
+  EXPECT_EQ(unreadable[0].first, "a-000001.jpg");
+  auto id = store.save_clustering({0, "det", "emb", "hdbscan"}, {faces[0].id}, Clustering{{4}, {0.75}, {0.1}});
+  EXPECT_EQ(store.latest_clustering()->id, id);
+  Clustering back = store.clustering(id, {faces[0].id});
+  EXPECT_EQ(back.labels, std::vector<int>{4});
+  EXPECT_EQ(back.probabilities, std::vector<double>{0.75});
+  EXPECT_EQ(back.outlier_scores, std::vector<double>{0.1});
+  auto plain = store.save_clustering({0, "det", "emb", "dbscan"}, {faces[0].id}, Clustering{{2}, {}, {}});
+  EXPECT_TRUE(store.clustering(plain, {faces[0].id}).probabilities.empty()) << "DBSCAN gives no probabilities";
+}
+
+TEST(FaceStore, KeepsTheLastExtractionsSummary) {
+  auto dir = fs::temp_directory_path() / ("castnet_store_summary_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  FaceStore store(dir / "castnet.sqlite");
+  EXPECT_FALSE(last_extraction(store)) << "a new store has no extraction";
+  ExtractSummary s;
+  s.frames = 60, s.processed = 58, s.resumed = 2, s.unreadable = 1, s.faces = 40, s.detections_reused = 3;
+  s.seconds = 6.25;
+  s.detector_key = "dlib-hog:upsample=1", s.embedder_key = "dlib-resnet:padding=0.25";
+  record_extraction(store, s);
+  auto back = last_extraction(FaceStore(dir / "castnet.sqlite"));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->frames, 60u);
+  EXPECT_EQ(back->processed, 58u);
+  EXPECT_EQ(back->resumed, 2u);
+  EXPECT_EQ(back->unreadable, 1u);
+  EXPECT_EQ(back->faces, 40u);
+  EXPECT_EQ(back->detections_reused, 3u);
+  EXPECT_DOUBLE_EQ(back->seconds, 6.25);
+  EXPECT_EQ(back->detector_key, s.detector_key);
+  EXPECT_EQ(back->embedder_key, s.embedder_key);
+  fs::remove_all(dir);
+}
+
+TEST(FaceStore, RefusesAFileThatIsNotAStore) {
+  auto path = fresh("castnet_not_a_store.sqlite");
+  std::ofstream(path) << "this is not sqlite, it is text that goes on long enough to be a header";
+  try {
+    FaceStore store(path);
+    FAIL() << "opened a text file as a store";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::store);
+  }
+}
+
+}  // namespace
+}  // namespace castnet

@@ -1,0 +1,59 @@
+#include "castnet/network/timeline.hpp"
+
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace castnet {
+
+std::string Timeline::format(double seconds) const {
+  if (!origin) return fmt::format("{}", seconds);
+  std::time_t t = *origin + static_cast<std::time_t>(std::llround(seconds));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+namespace {
+
+// Runs of consecutive frame positions as spells [start of first, start of last + interval).
+std::vector<Spell> runs(const std::vector<std::size_t>& frames, const std::vector<double>& at, double interval) {
+  std::vector<Spell> out;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    if (i == 0 || frames[i] != frames[i - 1] + 1) out.push_back({at[frames[i]], 0});
+    out.back().end = at[frames[i]] + interval;
+  }
+  return out;
+}
+
+}  // namespace
+
+Timeline make_timeline(const FrameClock& clock, const std::map<int, std::vector<std::size_t>>& appearances,
+                       const Graph& g, double interval) {
+  Timeline t;
+  t.interval = interval;
+  t.frame_seconds = clock.seconds;
+  t.origin = clock.origin;
+
+  std::vector<std::set<int>> on_screen(t.frame_seconds.size());
+  for (const auto& [id, frames] : appearances) {
+    t.nodes[id] = runs(frames, t.frame_seconds, interval);
+    for (std::size_t f : frames) on_screen[f].insert(id);
+  }
+  for (auto [e, end] = boost::edges(g); e != end; ++e) {
+    int a = g[boost::source(*e, g)].identity, b = g[boost::target(*e, g)].identity;
+    if (a > b) std::swap(a, b);
+    std::vector<std::size_t> together;
+    for (std::size_t f = 0; f < on_screen.size(); ++f) {
+      auto here = [&](int id, std::size_t k) { return on_screen[k].count(id) > 0; };
+      bool same = here(a, f) && here(b, f);
+      bool across = f > 0 && ((here(a, f) && here(b, f - 1)) || (here(b, f) && here(a, f - 1)));
+      if (same || across) together.push_back(f);
+    }
+    t.edges[{a, b}] = runs(together, t.frame_seconds, interval);
+  }
+  return t;
+}
+
+}  // namespace castnet
