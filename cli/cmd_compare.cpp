@@ -53,7 +53,9 @@ double run_castnet(const std::vector<std::string>& args, const fs::path& log, co
 }
 
 std::vector<std::string> run_arguments(const Options& o, const Candidate& c, const fs::path& work, const fs::path& store) {
-  std::vector<std::string> args = {"castnet", "run", o.frames, "-o", (work / c.name).string(), "--store", store.string(), "--quiet"};
+  std::vector<std::string> args = {"castnet", "run"};
+  args.insert(args.end(), o.inputs.begin(), o.inputs.end());
+  args.insert(args.end(), {"-o", (work / c.name).string(), "--store", store.string(), "--quiet"});
   args.insert(args.end(), c.selector.begin(), c.selector.end());
   if (o.threads > 0) args.insert(args.end(), {"--threads", std::to_string(o.threads)});
   if (o.recursive) args.push_back("--recursive");
@@ -100,7 +102,7 @@ void add_compare_command(CLI::App& app, Options& o) {
   static std::vector<std::string> presets, pipelines;
   static std::string markdown_file;
   auto* c = app.add_subcommand("compare", "Run several pipelines on the same frames and score each against the truth");
-  c->add_option("frames", o.frames, "folder of frames")->required();
+  c->add_option("inputs", o.inputs, "folders of frames, ZIPs, videos or list files, as `castnet run` takes them")->required();
   c->add_option("-o,--out", o.out, "work folder: one output folder per pipeline and the shared face store")->required();
   c->add_option("--truth", o.truth, "truth file (castnet synth's truth.csv, or path,identity labels)")->required();
   c->add_option("--preset", presets, "a preset to compare (repeatable; default: modern and legacy)");

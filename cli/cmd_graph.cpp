@@ -24,19 +24,35 @@ formats::OutputOptions output_options(const Options& o) {
   return opt;
 }
 
+// Every output of one network into `out`.
+void write_network(const fs::path& out, Network& net, const Options& o, const Session& session) {
+  formats::OutputOptions opt = output_options(o);
+  FrameReader reader(session.registry(), session.context());  // crops come from the inputs, read in place
+  opt.images.reader = &reader;
+  // The node image is chosen on the crops as written (their sharpness), so crops come first.
+  formats::FaceCrops crops = formats::write_face_crops(out, net, opt.images);
+  auto picks = choose_node_images(net, crops.sharpness, opt.node_image);
+  set_node_image_paths(net);
+  formats::write_outputs(out, net, crops, picks, opt);
+}
+
 }  // namespace
 
 void graph_step(const Options& o, const Session& session) {
   FaceStore store = open_store(o, false);
   Network net = connect_people(store, session.registry(), session.context(), stages(o).edges);
-  formats::OutputOptions opt = output_options(o);
-  // The node image is chosen on the crops as written (their sharpness), so crops come first.
-  formats::FaceCrops crops = formats::write_face_crops(o.out, net, opt.images);
-  auto picks = choose_node_images(net, crops.sharpness, opt.node_image);
-  set_node_image_paths(net);
-  formats::write_outputs(o.out, net, crops, picks, opt);
+  write_network(o.out, net, o, session);
   fmt::print("graph: {} people, {} edges ({}); wrote {}\n", boost::num_vertices(net.graph), boost::num_edges(net.graph),
              net.edge_rule_key, (fs::path(o.out) / "graph.gexf").string());
+  if (!o.per_broadcast) return;
+  for (const auto& b : store.broadcasts()) {
+    Network one = connect_people(store, session.registry(), session.context(), stages(o).edges, b.id);
+    fs::path dir = fs::path(o.out) / "broadcasts" / b.name;
+    fs::create_directories(dir);
+    write_network(dir, one, o, session);
+    fmt::print("graph: broadcast {}: {} people, {} edges; wrote {}\n", b.name, boost::num_vertices(one.graph),
+               boost::num_edges(one.graph), (dir / "graph.gexf").string());
+  }
 }
 
 void add_graph_options(CLI::App* cmd, Options& o) {
@@ -48,6 +64,7 @@ void add_graph_options(CLI::App* cmd, Options& o) {
   cmd->add_option("--frame-interval", o.frame_interval, "seconds between frames")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_flag("--no-pictures", o.no_pictures, "skip graph.svg and graph.png");
   cmd->add_flag("--no-report", o.no_report, "skip report.html");
+  cmd->add_flag("--per-broadcast", o.per_broadcast, "also write each broadcast's own network under OUT/broadcasts/NAME/");
   cmd->add_option("--node-image", o.node_image, "best (sharp, typical face) or largest (the seed's)")->capture_default_str()
       ->check(CLI::IsMember({"best", "largest"}));
 }

@@ -10,7 +10,7 @@ namespace castnet::cli {
 namespace {
 
 void list_plugins(const PluginRegistry& reg) {
-  for (PluginKind kind : {PluginKind::detector, PluginKind::embedder, PluginKind::clusterer, PluginKind::edge_rule}) {
+  for (PluginKind kind : {PluginKind::frame_source, PluginKind::detector, PluginKind::embedder, PluginKind::clusterer, PluginKind::edge_rule}) {
     fmt::print("{}s:\n", to_string(kind));
     for (const auto& d : reg.descriptors())
       if (d.kind == kind) fmt::print("  {:<16} {:<6} {}\n", d.name, d.version, d.summary);
@@ -22,7 +22,9 @@ void show_plugin(const PluginRegistry& reg, const std::string& name) {
   for (const auto& d : reg.descriptors()) {
     if (d.name != name) continue;
     found = true;
-    fmt::print("{} ({} {}): {}\nparameters:\n", d.name, to_string(d.kind), d.version, d.summary);
+    fmt::print("{} ({} {}): {}\n", d.name, to_string(d.kind), d.version, d.summary);
+    if (!d.inputs.empty()) fmt::print("reads, when no source is named: {}\n", fmt::join(d.inputs, " "));
+    fmt::print("parameters:\n");
     for (const auto& p : d.params) {
       std::string range;
       if (p.min || p.max)

@@ -17,9 +17,15 @@ void add_run_command(CLI::App& app, Options& o) {
     for (auto [kind, spec] : {std::pair{PluginKind::detector, &p.detector}, {PluginKind::embedder, &p.embedder},
                               {PluginKind::clusterer, &p.clusterer}, {PluginKind::edge_rule, &p.edges}})
       validate_params(spec->plugin, session.registry().find(kind, spec->plugin).params, spec->raw);
-    extract_step(o, session);
+    if (!o.source.empty()) {
+      StageSpec source = parse_stage_spec(o.source);
+      validate_params(source.plugin, session.registry().find(PluginKind::frame_source, source.plugin).params, source.raw);
+    }
+    // A batch with an unreadable input still gives the network of the others, then says so.
+    auto failed = extract_step(o, session);
     cluster_step(o, session);
     graph_step(o, session);
+    fail_if(failed);
   });
 }
 

@@ -1,13 +1,15 @@
 // The `castnet` subcommands, one file each. Each is thin: parse (CLI11), call core, print.
 #pragma once
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 namespace castnet::cli {
 
 struct Options {
-  std::string frames;
+  std::vector<std::string> inputs;  // folders, ZIPs, videos, list files
+  std::string source;               // a frame source to use for every input, instead of by type
   std::string out;
   // Stages as written on the command line; empty: from --pipeline/--preset, else the default.
   std::string detector, embedder, clusterer, edges;
@@ -19,7 +21,7 @@ struct Options {
   int threads = 0;
   bool quiet = false;
   bool recursive = false;
-  bool dynamic = true, no_pictures = false, no_report = false;
+  bool dynamic = true, no_pictures = false, no_report = false, per_broadcast = false;
   double frame_interval = 4.0;
   std::string plugin_name;  // for `plugins show`
   std::string truth;        // for eval and compare
@@ -38,14 +40,16 @@ void add_eval_command(CLI::App& app, Options& o);
 void add_synth_command(CLI::App& app, Options& o);
 void add_compare_command(CLI::App& app, Options& o);
 
-// The stages `run` chains, each also a command of its own.
-void extract_step(const Options& o, const Session& s);
+// The stages `run` chains, each also a command of its own. extract_step returns one sentence
+// if some inputs of a batch could not be read (the others are extracted); fail_if throws it.
+std::vector<std::string> extract_step(const Options& o, const Session& s);
+void fail_if(const std::vector<std::string>& failed);
 void cluster_step(const Options& o, const Session& s);
 void graph_step(const Options& o, const Session& s);
 
 // Options shared by several commands.
 void add_store_options(CLI::App* cmd, Options& o);     // -o, --store, --pipeline, --preset, --threads, -q
-void add_extract_options(CLI::App* cmd, Options& o);   // FRAMES, -r, --detector, --embedder
+void add_extract_options(CLI::App* cmd, Options& o);   // INPUT..., -r, --source, --detector, --embedder
 void add_graph_options(CLI::App* cmd, Options& o);     // --edges, --gexf-version, ...
 
 }  // namespace castnet::cli

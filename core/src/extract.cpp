@@ -4,149 +4,181 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <atomic>
 #include <set>
 
 #include <fmt/format.h>
 #include <opencv2/core/utility.hpp>
 
+#include "castnet/core/image_file.hpp"
 #include "castnet/core/ordered_parallel_map.hpp"
 #include "castnet/core/progress.hpp"
 #include "castnet/core/system.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/frame_names.hpp"
 
 namespace castnet {
 
-namespace {
-
-// What is left to do: frames not yet done for this configuration, and for those a detector
-// already saw (with another embedder), their stored faces.
-struct ExtractPlan {
-  std::vector<std::int64_t> ids;                  // per frame of the source
-  std::vector<std::size_t> todo;                  // positions in the source
-  std::map<std::int64_t, std::vector<Face>> known;  // frame id -> faces to reuse
-};
-
-ExtractPlan plan_extraction(const std::vector<FrameRef>& refs, FaceStore& store, const ExtractSummary& keys) {
-  ExtractPlan plan;
-  plan.ids = store.add_frames(refs);
-  auto done_ids = store.done_frames(keys.detector_key, keys.embedder_key);
-  std::set<std::int64_t> done(done_ids.begin(), done_ids.end());
-  for (std::size_t i = 0; i < refs.size(); ++i)
-    if (!done.count(plan.ids[i])) plan.todo.push_back(i);
-  if (plan.todo.empty()) return plan;
-  for (auto id : store.detected_frames(keys.detector_key)) plan.known[id];  // zero-face frames too
-  if (!plan.known.empty())
-    for (const auto& f : store.faces(keys.detector_key))
-      if (auto it = plan.known.find(f.frame_id); it != plan.known.end()) it->second.push_back(f.face);
-  return plan;
-}
-
-// One detector and one embedder per worker: dlib's detectors and networks keep scratch state.
-// Built before any work, so that a bad parameter or a missing model stops us at once.
-struct Workers {
+struct Extractor::Workers {
   std::vector<std::shared_ptr<Detector>> detectors;
   std::vector<std::shared_ptr<Embedder>> embedders;
+  std::string detector_key, embedder_key;
+};
 
-  Workers(const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector, const StageSpec& embedder, int threads,
-          ExtractSummary& keys) {
-    for (int t = 0; t < threads; ++t) {
-      detectors.push_back(reg.create<Detector>(PluginKind::detector, detector, ctx, &keys.detector_key));
-      embedders.push_back(reg.create<Embedder>(PluginKind::embedder, embedder, ctx, &keys.embedder_key));
-    }
-    // Workers are the parallelism; OpenBLAS's and OpenCV's own threads on top would only fight
-    // them for the cores.
-    if (threads > 1) {
-      set_blas_threads(1);
-      cv::setNumThreads(1);
-    }
-  }
+namespace {
+
+struct PulledFrame {
+  SourceFrame frame;
+  long seq = 0;
 };
 
 // `known`: the frame's faces from an earlier run of the same detector (detection is skipped).
-FrameResult process_frame(const FrameSource& source, const FrameRef& ref, std::int64_t frame_id,
-                          Detector& detector, Embedder& embedder, const std::vector<Face>* known) {
+FrameResult process_frame(PulledFrame in, std::int64_t broadcast_id, Detector& detector, Embedder& embedder,
+                          const std::vector<Face>* known) {
+  SourceFrame& f = in.frame;
   FrameResult r;
-  r.frame_id = frame_id;
+  r.broadcast_id = broadcast_id;
+  r.name = std::move(f.name);
+  r.location = std::move(f.location);
+  r.seq = in.seq;
+  r.seconds = f.seconds;
   r.metric = to_string(embedder.metric());
-  LoadedFrame frame = source.load(ref);
-  r.content_hash = frame.content_hash;
-  if (frame.rgb.empty()) {
-    r.error = frame.error;
+  r.error = f.error;
+  cv::Mat rgb = f.rgb;
+  if (r.error.empty() && rgb.empty()) {
+    r.content_hash = fnv1a64(f.encoded.data(), f.encoded.size());
+    rgb = decode_rgb(f.encoded, r.error);
+  } else if (!rgb.empty()) {
+    r.content_hash = fnv1a64(rgb.data, rgb.total() * rgb.elemSize());
+  }
+  if (!r.error.empty() || rgb.empty()) {
+    if (r.error.empty()) r.error = "not a readable image";
     return r;
   }
-  r.width = frame.rgb.cols;
-  r.height = frame.rgb.rows;
+  r.width = rgb.cols;
+  r.height = rgb.rows;
   // A plugin's own exception types (dlib::error, ...) die with the plugin library: turn them into
   // our Error, whose type lives in the SDK library, before they travel further.
   try {
-    r.faces = known ? *known : detector.detect(frame.rgb);
-    if (!r.faces.empty()) r.embeddings = embedder.embed(frame.rgb, r.faces);
+    r.faces = known ? *known : detector.detect(rgb);
+    if (!r.faces.empty()) r.embeddings = embedder.embed(rgb, r.faces);
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw Error(ExitCode::plugin, fmt::format("A plugin failed on frame {}: {}.", ref.name, e.what()));
+    throw Error(ExitCode::plugin, fmt::format("A plugin failed on frame {}: {}.", r.name, e.what()));
   }
   if (r.embeddings.size() != r.faces.size())
     throw Error(ExitCode::plugin, fmt::format("The embedder returned {} embeddings for {} faces in {}.",
-                                              r.embeddings.size(), r.faces.size(), ref.name));
+                                              r.embeddings.size(), r.faces.size(), r.name));
   return r;
 }
 
-}  // namespace
+// Results in broadcast order, into the store `batch` frames per transaction.
+struct BatchWriter {
+  FaceStore& store;
+  ExtractSummary& summary;
+  Progress& progress;
+  std::size_t size;
+  std::vector<FrameResult> batch = {};
 
-ExtractSummary extract_faces(const FrameSource& source, FaceStore& store, const PluginRegistry& reg,
-                             const PluginContext& ctx, const StageSpec& detector_spec, const StageSpec& embedder_spec,
-                             const ExtractOptions& opt) {
-  auto start = std::chrono::steady_clock::now();
-  const int threads = resolve_threads(opt.threads);
-  ExtractSummary summary;
-
-  Workers workers(reg, ctx, detector_spec, embedder_spec, threads, summary);
-
-  const auto& refs = source.frames();
-  ExtractPlan plan = plan_extraction(refs, store, summary);
-  summary.frames = refs.size();
-  summary.resumed = refs.size() - plan.todo.size();
-  for (std::size_t i : plan.todo) summary.detections_reused += plan.known.count(plan.ids[i]);
-
-  Progress progress("extract", plan.todo.size(), opt.quiet);
-  std::vector<FrameResult> batch;
-  auto flush = [&] {
+  void write(FrameResult r) {
+    ++summary.processed;
+    if (!r.error.empty()) {
+      ++summary.unreadable;
+      std::fprintf(stderr, "warning: frame %s is unreadable (%s); skipped.\n", r.name.c_str(), r.error.c_str());
+    }
+    summary.faces += r.faces.size();
+    batch.push_back(std::move(r));
+    if (batch.size() >= size) flush();
+  }
+  void flush() {
     if (batch.empty()) return;
     store.save(summary.detector_key, summary.embedder_key, batch);
     progress.advance(batch.size());
     batch.clear();
-  };
-  auto work = [&](std::size_t k, int worker) {
-    std::size_t i = plan.todo[k];
-    auto hit = plan.known.find(plan.ids[i]);
-    return process_frame(source, refs[i], plan.ids[i], *workers.detectors[worker], *workers.embedders[worker],
-                         hit == plan.known.end() ? nullptr : &hit->second);
-  };
-  auto write = [&](std::size_t k, FrameResult r) {
-    ++summary.processed;
-    if (!r.error.empty()) {
-      ++summary.unreadable;
-      std::fprintf(stderr, "warning: frame %s is unreadable (%s); skipped.\n", refs[plan.todo[k]].name.c_str(), r.error.c_str());
+  }
+};
+
+}  // namespace
+
+ExtractSummary& ExtractSummary::operator+=(const ExtractSummary& o) {
+  frames += o.frames, processed += o.processed, resumed += o.resumed, unreadable += o.unreadable, faces += o.faces;
+  detections_reused += o.detections_reused, broadcasts += o.broadcasts, seconds += o.seconds;
+  detector_key = o.detector_key, embedder_key = o.embedder_key;
+  return *this;
+}
+
+Extractor::Extractor(const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector, const StageSpec& embedder,
+                     const ExtractOptions& opt)
+    : workers_(std::make_unique<Workers>()), opt_(opt) {
+  const int threads = resolve_threads(opt.threads);
+  // One detector and one embedder per worker: dlib's detectors and networks keep scratch state.
+  for (int t = 0; t < threads; ++t) {
+    workers_->detectors.push_back(reg.create<Detector>(PluginKind::detector, detector, ctx, &workers_->detector_key));
+    workers_->embedders.push_back(reg.create<Embedder>(PluginKind::embedder, embedder, ctx, &workers_->embedder_key));
+  }
+  // Workers are the parallelism; OpenBLAS's and OpenCV's own threads on top would only fight
+  // them for the cores.
+  if (threads > 1) {
+    set_blas_threads(1);
+    cv::setNumThreads(1);
+  }
+}
+
+Extractor::~Extractor() = default;
+const std::string& Extractor::detector_key() const { return workers_->detector_key; }
+const std::string& Extractor::embedder_key() const { return workers_->embedder_key; }
+
+ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, FaceStore& store, const std::string& label) {
+  auto start = std::chrono::steady_clock::now();
+  ExtractSummary summary;
+  summary.detector_key = workers_->detector_key;
+  summary.embedder_key = workers_->embedder_key;
+  summary.broadcasts = 1;
+  const std::set<std::string> done = store.done_locations(broadcast_id, summary.detector_key, summary.embedder_key);
+  // Frames this detector already saw (with another embedder): reuse their faces, embed only.
+  const std::map<std::string, std::vector<Face>> known = store.detected(broadcast_id, summary.detector_key);
+
+  Progress progress("extract " + label, source.size_hint().value_or(0) - std::min(done.size(), source.size_hint().value_or(0)), opt_.quiet);
+  long seq = 0;
+  std::atomic<std::size_t> reused{0};
+  auto pull = [&]() -> std::optional<PulledFrame> {
+    while (auto f = source.next()) {
+      long s = seq++;
+      if (done.count(f->location)) {
+        ++summary.resumed;
+        continue;
+      }
+      return PulledFrame{std::move(*f), s};
     }
-    summary.faces += r.faces.size();
-    batch.push_back(std::move(r));
-    if (batch.size() >= opt.batch) flush();
+    return std::nullopt;
   };
+  auto work = [&](PulledFrame in, int w) {
+    auto hit = known.find(in.frame.location);
+    if (hit != known.end()) ++reused;
+    return process_frame(std::move(in), broadcast_id, *workers_->detectors[w], *workers_->embedders[w],
+                         hit == known.end() ? nullptr : &hit->second);
+  };
+  BatchWriter writer{store, summary, progress, opt_.batch};
+  const int threads = int(workers_->detectors.size());
   try {
-    ordered_parallel_map<FrameResult>(plan.todo.size(), threads, opt.batch + 4 * std::size_t(threads), work, write);
+    ordered_parallel_map<PulledFrame, FrameResult>(threads, opt_.batch + 4 * std::size_t(threads), pull, work,
+                                                   [&](FrameResult r) { writer.write(std::move(r)); });
   } catch (...) {
     // What was finished is kept, even when a worker failed. Should the store itself be what
     // failed, this second try fails too, and the first error is the one to report.
     try {
-      flush();
+      writer.flush();
     } catch (...) {
     }
     progress.finish();
     throw;
   }
-  flush();
+  writer.flush();
   progress.finish();
+  store.mark_done(broadcast_id, summary.detector_key, summary.embedder_key);
+  summary.frames = std::size_t(seq);
+  summary.detections_reused = reused;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
@@ -162,6 +194,7 @@ void record_extraction(FaceStore& store, const ExtractSummary& s) {
   store.set_meta("extract.faces", std::to_string(s.faces));
   store.set_meta("extract.detections_reused", std::to_string(s.detections_reused));
   store.set_meta("extract.seconds", fmt::format("{}", s.seconds));
+  store.set_meta("extract.broadcasts", std::to_string(s.broadcasts));
 }
 
 std::optional<ExtractSummary> last_extraction(const FaceStore& store) {
@@ -178,6 +211,7 @@ std::optional<ExtractSummary> last_extraction(const FaceStore& store) {
   s.faces = std::size_t(number("extract.faces"));
   s.detections_reused = std::size_t(number("extract.detections_reused"));
   s.seconds = number("extract.seconds");
+  s.broadcasts = std::size_t(number("extract.broadcasts"));
   return s;
 }
 

@@ -7,38 +7,13 @@
 
 #include "castnet/sdk/errors.hpp"
 #include "sqlite_db.hpp"
+#include "store_schema.hpp"
 
 namespace castnet {
 
 using detail::Statement;
 
 namespace {
-
-constexpr const char* kSchemaVersion = "2";
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS frames(
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL, location TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
-  content_hash TEXT, width INTEGER, height INTEGER);
--- One row per (frame, detector) once detection ran: zero-face frames are done too.
-CREATE TABLE IF NOT EXISTS detections(
-  frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL, embedder TEXT NOT NULL,
-  n_faces INTEGER NOT NULL, error TEXT, PRIMARY KEY(frame_id, detector, embedder));
-CREATE TABLE IF NOT EXISTS faces(
-  id INTEGER PRIMARY KEY, frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL,
-  idx INTEGER NOT NULL, left INTEGER, top INTEGER, right INTEGER, bottom INTEGER, score REAL,
-  landmarks TEXT, UNIQUE(frame_id, detector, idx));
-CREATE TABLE IF NOT EXISTS embeddings(
-  face_id INTEGER NOT NULL REFERENCES faces(id), embedder TEXT NOT NULL, dim INTEGER NOT NULL,
-  metric TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY(face_id, embedder));
-CREATE TABLE IF NOT EXISTS clusterings(
-  id INTEGER PRIMARY KEY, detector TEXT NOT NULL, embedder TEXT NOT NULL, clusterer TEXT NOT NULL,
-  created TEXT DEFAULT CURRENT_TIMESTAMP);
-CREATE TABLE IF NOT EXISTS labels(
-  clustering_id INTEGER NOT NULL REFERENCES clusterings(id), face_id INTEGER NOT NULL,
-  label INTEGER NOT NULL, probability REAL, outlier_score REAL, PRIMARY KEY(clustering_id, face_id));
-)sql";
 
 std::string landmarks_text(const std::vector<Point>& pts) {
   std::string s;
@@ -87,20 +62,17 @@ FaceStore::FaceStore(const std::filesystem::path& path) : path_(path) {
   try {
     // WAL: readers (a second `castnet graph`) never block the extracting writer.
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-    exec(kSchema);
   } catch (const Error&) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
   }
-  auto version = meta("schema_version");
-  if (!version) {
-    set_meta("schema_version", kSchemaVersion);
-  } else if (*version != kSchemaVersion) {
+  try {
+    detail::create_or_upgrade(db_, path);
+  } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
-    throw Error(ExitCode::store, fmt::format("The face store {} has schema version {}, this castnet reads version {}; use a new output folder.",
-                                             path.string(), *version, kSchemaVersion));
+    throw;
   }
 }
 
@@ -115,41 +87,74 @@ void FaceStore::exec(const char* sql) const {
   }
 }
 
-std::vector<std::int64_t> FaceStore::add_frames(const std::vector<FrameRef>& frames) {
-  Transaction tx(db_);
-  Statement ins(db_, "INSERT INTO frames(name, location, seq) VALUES(?,?,?) "
-                     "ON CONFLICT(location) DO UPDATE SET seq=excluded.seq, name=excluded.name RETURNING id");
-  std::vector<std::int64_t> ids;
-  ids.reserve(frames.size());
-  for (const auto& f : frames) {
-    ins.bind(1, f.name).bind(2, f.location).bind(3, static_cast<std::int64_t>(f.seq));
-    if (!ins.step()) throw Error(ExitCode::store, "The face store did not return a frame id.");
-    ids.push_back(ins.integer(0));
-    ins.run();
+std::int64_t FaceStore::add_broadcast(const StoredBroadcast& b) {
+  Statement ins(db_, "INSERT INTO broadcasts(name, channel, start, source, input) VALUES(?,?,?,?,?) "
+                     "ON CONFLICT(input) DO UPDATE SET source=excluded.source RETURNING id");
+  ins.bind(1, b.name).bind(2, b.channel).bind(4, b.source).bind(5, b.input);
+  if (b.start) ins.bind(3, static_cast<std::int64_t>(*b.start));
+  if (!ins.step()) throw Error(ExitCode::store, "The face store did not return a broadcast id.");
+  std::int64_t id = ins.integer(0);
+  ins.run();
+  return id;
+}
+
+std::vector<StoredBroadcast> FaceStore::broadcasts() const {
+  Statement q(db_, "SELECT id, name, channel, start, source, input FROM broadcasts ORDER BY start, id");
+  std::vector<StoredBroadcast> out;
+  while (q.step()) {
+    StoredBroadcast b{q.integer(0), q.text(1), q.text(2), std::nullopt, q.text(4), q.text(5)};
+    if (!q.is_null(3)) b.start = static_cast<std::time_t>(q.integer(3));
+    out.push_back(std::move(b));
   }
-  tx.commit();
-  return ids;
+  return out;
 }
 
-std::vector<std::int64_t> FaceStore::done_frames(const std::string& detector, const std::string& embedder) {
-  Statement q(db_, "SELECT frame_id FROM detections WHERE detector=? AND embedder=?");
-  q.bind(1, detector).bind(2, embedder);
-  std::vector<std::int64_t> ids;
-  while (q.step()) ids.push_back(q.integer(0));
-  return ids;
+void FaceStore::mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) {
+  Statement q(db_, "INSERT OR REPLACE INTO broadcasts_done(broadcast_id, detector, embedder) VALUES(?,?,?)");
+  q.bind(1, broadcast_id).bind(2, detector).bind(3, embedder).run();
 }
 
-std::vector<std::int64_t> FaceStore::detected_frames(const std::string& detector) {
-  Statement q(db_, "SELECT DISTINCT frame_id FROM detections WHERE detector=?");
-  q.bind(1, detector);
-  std::vector<std::int64_t> ids;
-  while (q.step()) ids.push_back(q.integer(0));
-  return ids;
+bool FaceStore::is_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) const {
+  Statement q(db_, "SELECT 1 FROM broadcasts_done WHERE broadcast_id=? AND detector=? AND embedder=?");
+  q.bind(1, broadcast_id).bind(2, detector).bind(3, embedder);
+  return q.step();
+}
+
+std::set<std::string> FaceStore::done_locations(std::int64_t broadcast_id, const std::string& detector,
+                                                const std::string& embedder) const {
+  Statement q(db_, "SELECT fr.location FROM detections d JOIN frames fr ON fr.id = d.frame_id "
+                   "WHERE fr.broadcast_id=? AND d.detector=? AND d.embedder=?");
+  q.bind(1, broadcast_id).bind(2, detector).bind(3, embedder);
+  std::set<std::string> out;
+  while (q.step()) out.insert(q.text(0));
+  return out;
+}
+
+std::map<std::string, std::vector<Face>> FaceStore::detected(std::int64_t broadcast_id, const std::string& detector) const {
+  std::map<std::string, std::vector<Face>> out;
+  Statement frames(db_, "SELECT DISTINCT fr.location FROM detections d JOIN frames fr ON fr.id = d.frame_id "
+                        "WHERE fr.broadcast_id=? AND d.detector=?");
+  frames.bind(1, broadcast_id).bind(2, detector);
+  while (frames.step()) out[frames.text(0)];
+  Statement q(db_, "SELECT fr.location, f.left, f.top, f.right, f.bottom, f.score, f.landmarks FROM faces f "
+                   "JOIN frames fr ON fr.id = f.frame_id WHERE fr.broadcast_id=? AND f.detector=? ORDER BY f.frame_id, f.idx");
+  q.bind(1, broadcast_id).bind(2, detector);
+  while (q.step()) {
+    Face face;
+    face.box = {q.integer(1), q.integer(2), q.integer(3), q.integer(4)};
+    face.score = q.real(5);
+    face.landmarks = parse_landmarks(q.text(6));
+    if (auto it = out.find(q.text(0)); it != out.end()) it->second.push_back(std::move(face));
+  }
+  return out;
 }
 
 void FaceStore::save(const std::string& detector, const std::string& embedder,
                      const std::vector<FrameResult>& batch) {
   Transaction tx(db_);
+  Statement add_frame(db_, "INSERT INTO frames(name, location, seq, broadcast_id, seconds) VALUES(?,?,?,?,?) "
+                           "ON CONFLICT(location) DO UPDATE SET seq=excluded.seq, name=excluded.name, "
+                           "broadcast_id=excluded.broadcast_id, seconds=excluded.seconds RETURNING id");
   Statement frame(db_, "UPDATE frames SET content_hash=?, width=?, height=? WHERE id=?");
   // A frame re-extracted after an interruption replaces whatever half-state it had.
   Statement drop_emb(db_, "DELETE FROM embeddings WHERE embedder=? AND face_id IN (SELECT id FROM faces WHERE frame_id=? AND detector=?)");
@@ -162,14 +167,19 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
   Statement emb(db_, "INSERT OR REPLACE INTO embeddings(face_id, embedder, dim, metric, vec) VALUES(?,?,?,?,?)");
   Statement det(db_, "INSERT OR REPLACE INTO detections(frame_id, detector, embedder, n_faces, error) VALUES(?,?,?,?,?)");
   for (const auto& r : batch) {
+    add_frame.bind(1, r.name).bind(2, r.location).bind(3, static_cast<std::int64_t>(r.seq)).bind(4, r.broadcast_id);
+    if (r.seconds) add_frame.bind(5, *r.seconds);
+    if (!add_frame.step()) throw Error(ExitCode::store, "The face store did not return a frame id.");
+    const std::int64_t frame_id = add_frame.integer(0);
+    add_frame.run();
     if (r.error.empty()) {
       frame.bind(1, fmt::format("{:016x}", r.content_hash)).bind(2, std::int64_t{r.width})
-          .bind(3, std::int64_t{r.height}).bind(4, r.frame_id).run();
+          .bind(3, std::int64_t{r.height}).bind(4, frame_id).run();
     }
-    drop_emb.bind(1, embedder).bind(2, r.frame_id).bind(3, detector).run();
+    drop_emb.bind(1, embedder).bind(2, frame_id).bind(3, detector).run();
     for (std::size_t i = 0; i < r.faces.size(); ++i) {
       const Face& f = r.faces[i];
-      face.bind(1, r.frame_id).bind(2, detector).bind(3, static_cast<std::int64_t>(i))
+      face.bind(1, frame_id).bind(2, detector).bind(3, static_cast<std::int64_t>(i))
           .bind(4, std::int64_t{f.box.left}).bind(5, std::int64_t{f.box.top})
           .bind(6, std::int64_t{f.box.right}).bind(7, std::int64_t{f.box.bottom})
           .bind(8, f.score).bind(9, landmarks_text(f.landmarks));
@@ -182,7 +192,7 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
             .bind(4, std::string(r.metric)).bind_blob(5, v.data(), v.size() * sizeof(float)).run();
       }
     }
-    det.bind(1, r.frame_id).bind(2, detector).bind(3, embedder)
+    det.bind(1, frame_id).bind(2, detector).bind(3, embedder)
         .bind(4, static_cast<std::int64_t>(r.faces.size()));
     if (!r.error.empty()) det.bind(5, r.error);
     det.run();
@@ -191,16 +201,21 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
 }
 
 std::vector<StoredFrame> FaceStore::frames() const {
-  Statement q(db_, "SELECT id, name, location, seq FROM frames ORDER BY seq, name");
+  Statement q(db_, "SELECT fr.id, fr.name, fr.location, fr.seq, fr.broadcast_id, fr.seconds FROM frames fr "
+                   "JOIN broadcasts b ON b.id = fr.broadcast_id ORDER BY b.start, b.id, fr.seq, fr.name");
   std::vector<StoredFrame> out;
-  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2), static_cast<long>(q.integer(3))});
+  while (q.step()) {
+    StoredFrame f{q.integer(0), q.text(1), q.text(2), static_cast<long>(q.integer(3)), q.integer(4), std::nullopt};
+    if (!q.is_null(5)) f.seconds = q.real(5);
+    out.push_back(std::move(f));
+  }
   return out;
 }
 
 std::vector<StoredFace> FaceStore::faces(const std::string& detector) const {
   Statement q(db_, "SELECT f.id, f.frame_id, f.idx, f.left, f.top, f.right, f.bottom, f.score, f.landmarks "
-                   "FROM faces f JOIN frames fr ON fr.id = f.frame_id WHERE f.detector=? "
-                   "ORDER BY fr.seq, fr.name, f.idx");
+                   "FROM faces f JOIN frames fr ON fr.id = f.frame_id JOIN broadcasts b ON b.id = fr.broadcast_id "
+                   "WHERE f.detector=? ORDER BY b.start, b.id, fr.seq, fr.name, f.idx");
   q.bind(1, detector);
   std::vector<StoredFace> out;
   while (q.step()) {
@@ -216,10 +231,10 @@ std::vector<StoredFace> FaceStore::faces(const std::string& detector) const {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> FaceStore::unreadable(const std::string& detector) const {
-  Statement q(db_, "SELECT fr.name, d.error FROM detections d JOIN frames fr ON fr.id = d.frame_id "
-                   "WHERE d.detector=? AND d.error IS NOT NULL ORDER BY fr.seq, fr.name");
-  q.bind(1, detector);
+std::vector<std::pair<std::string, std::string>> FaceStore::unreadable(std::int64_t broadcast_id, const std::string& detector) const {
+  Statement q(db_, "SELECT DISTINCT fr.name, d.error, fr.seq FROM detections d JOIN frames fr ON fr.id = d.frame_id "
+                   "WHERE fr.broadcast_id=? AND d.detector=? AND d.error IS NOT NULL ORDER BY fr.seq, fr.name");
+  q.bind(1, broadcast_id).bind(2, detector);
   std::vector<std::pair<std::string, std::string>> out;
   while (q.step()) out.emplace_back(q.text(0), q.text(1));
   return out;

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "castnet/core/frame_names.hpp"
-#include "castnet/core/frame_source.hpp"
+#include "castnet/sdk/frame_names.hpp"
+#include "castnet/core/image_file.hpp"
+#include "castnet/core/inputs.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "support.hpp"
 
 namespace castnet {
 namespace {
@@ -33,7 +35,7 @@ TEST(FrameSource, MissingAndEmptyFoldersAreInputErrors) {
   std::ofstream(dir / "notes.txt") << "not a frame";
   for (auto path : {dir, dir / "missing"}) {
     try {
-      open_frame_folder(path);
+      open_input(test::registry(), {}, path);
       FAIL() << "expected an error for " << path;
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::input);

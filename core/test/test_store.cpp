@@ -23,20 +23,24 @@ TEST(FaceStore, RoundTripsFacesEmbeddingsAndLabels) {
   auto path = fresh("castnet_store_test.sqlite");
   {
     FaceStore store(path);
-    auto ids = store.add_frames({{"a-000001.jpg", "/x/a-000001.jpg", 0}, {"a-000002.jpg", "/x/a-000002.jpg", 1}});
-    ASSERT_EQ(ids.size(), 2u);
+    std::int64_t b = store.add_broadcast({0, "a", "", std::nullopt, "folder:recursive=false", "/x"});
+    EXPECT_EQ(store.add_broadcast({0, "a", "", std::nullopt, "folder:recursive=false", "/x"}), b) << "one broadcast per input";
     FrameResult r;
-    r.frame_id = ids[1];
+    r.broadcast_id = b, r.name = "a-000002.jpg", r.location = "/x/a-000002.jpg", r.seq = 1;
     r.faces = {Face{{1, 2, 30, 40}, 0.5, {{3, 4}, {5, 6}}}};
     r.embeddings = {{0.25f, -1.5f}};
     FrameResult bad;
-    bad.frame_id = ids[0];
+    bad.broadcast_id = b, bad.name = "a-000001.jpg", bad.location = "/x/a-000001.jpg", bad.seq = 0;
     bad.error = "truncated JPEG";
     store.save("det", "emb", {r, bad});
   }
   FaceStore store(path);  // reopened: everything committed is there
-  EXPECT_EQ(store.done_frames("det", "emb").size(), 2u);
-  EXPECT_TRUE(store.done_frames("det", "other").empty());
+  const std::int64_t b = store.broadcasts().at(0).id;
+  EXPECT_EQ(store.done_locations(b, "det", "emb").size(), 2u);
+  EXPECT_TRUE(store.done_locations(b, "det", "other").empty());
+  EXPECT_EQ(store.detected(b, "det").at("/x/a-000002.jpg").size(), 1u) << "detection is reused by location";
+  ASSERT_EQ(store.frames().size(), 2u);
+  EXPECT_EQ(store.frames()[0].name, "a-000001.jpg") << "frames in broadcast order";
   auto faces = store.faces("det");
   ASSERT_EQ(faces.size(), 1u);
   EXPECT_EQ(faces[0].face.box.right, 30);
@@ -45,7 +49,7 @@ TEST(FaceStore, RoundTripsFacesEmbeddingsAndLabels) {
   auto x = store.embeddings(faces, "emb");
   EXPECT_EQ(x.dim, 2u);
   EXPECT_FLOAT_EQ(x.row(0)[1], -1.5f);
-  auto unreadable = store.unreadable("det");
+  auto unreadable = store.unreadable(b, "det");
   ASSERT_EQ(unreadable.size(), 1u);
   EXPECT_EQ(unreadable[0].first, "a-000001.jpg");
   auto id = store.save_clustering({0, "det", "emb", "hdbscan"}, {faces[0].id}, Clustering{{4}, {0.75}, {0.1}});

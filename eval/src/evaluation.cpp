@@ -78,12 +78,13 @@ void score_clustering(const std::vector<int>& face_truth, const std::vector<int>
 // frame; each cluster stands for the identity most of its faces have.
 NetworkScores score_network(const Network& net, const Truth& truth, IdentityIds& id_of, const std::vector<int>& face_truth,
                             EdgeRule& rule) {
-  std::vector<std::vector<int>> true_frames;
-  for (const auto& f : net.frames) {
+  std::vector<BroadcastIdentities> true_frames;  // per broadcast, as the run connected them
+  for (std::size_t f = 0; f < net.frames.size(); ++f) {
+    if (f == 0 || net.frames[f].broadcast_id != net.frames[f - 1].broadcast_id) true_frames.emplace_back();
     std::vector<int> ids;
-    if (auto it = truth.regions.find(f.name); it != truth.regions.end())
+    if (auto it = truth.regions.find(net.frames[f].name); it != truth.regions.end())
       for (const auto& r : it->second) ids.push_back(id_of(r.identity));
-    true_frames.push_back(ids);
+    true_frames.back().push_back(ids);
   }
   std::set<std::pair<int, int>> true_edges;
   for (const auto& e : rule.connect(true_frames)) true_edges.insert({e.a, e.b});

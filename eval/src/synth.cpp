@@ -9,7 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/core/frame_source.hpp"
+#include "castnet/core/image_file.hpp"
 #include "castnet/eval/csv.hpp"
 #include "castnet/sdk/errors.hpp"
 

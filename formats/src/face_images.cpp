@@ -4,12 +4,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/core/frame_source.hpp"
 #include "castnet/core/node_image.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "castnet/sdk/parallel.hpp"
@@ -113,23 +114,21 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
     if (crops.montage_tile[i]) cv::resize(crop, crops.tiles[i], {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
   };
 
-  std::map<std::int64_t, std::vector<std::size_t>> by_frame;  // faces still to crop, by frame
-  for (std::size_t i = 0; i < n; ++i)
-    if (!have[i]) by_frame[net.faces[i].frame_id].push_back(i);
+  // Faces still to crop, by frame location, and those frames by broadcast.
   std::map<std::int64_t, const StoredFrame*> frame_of;
   for (const auto& f : net.frames) frame_of[f.id] = &f;
-  std::vector<std::pair<const StoredFrame*, const std::vector<std::size_t>*>> jobs;
-  for (const auto& [id, idx] : by_frame) jobs.emplace_back(frame_of.at(id), &idx);
-
-  std::vector<char> missing(jobs.size(), 0);
-  parallel_for(jobs.size(), opt.threads, [&](std::size_t j) {
-    cv::Mat rgb = load_image_file(jobs[j].first->location).rgb, bgr;
-    if (rgb.empty()) {
-      missing[j] = 1;
-      return;
-    }
+  std::map<std::string, std::vector<std::size_t>> by_location;
+  std::map<std::int64_t, std::set<std::string>> wanted;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (have[i]) continue;
+    const StoredFrame* f = frame_of.at(net.faces[i].frame_id);
+    by_location[f->location].push_back(i);
+    wanted[f->broadcast_id].insert(f->location);
+  }
+  auto crop_frame = [&](const std::string& location, const cv::Mat& rgb) {
+    cv::Mat bgr;
     cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-    for (std::size_t i : *jobs[j].second) {
+    for (std::size_t i : by_location.at(location)) {
       std::vector<unsigned char> jpeg;
       cv::imencode(".jpg", bgr(crop_rect(net.faces[i].face.box, bgr.cols, bgr.rows)), jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
       std::ofstream file(out / crops.paths[i], std::ios::binary);
@@ -139,10 +138,17 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
                                                   (out / crops.paths[i]).string()));
       measure(i, cv::imdecode(jpeg, cv::IMREAD_COLOR));
     }
-  });
-  for (std::size_t j = 0; j < jobs.size(); ++j)
-    if (missing[j])
-      std::fprintf(stderr, "warning: frame %s is no longer readable; its face crops are missing.\n", jobs[j].first->name.c_str());
+  };
+  std::map<std::int64_t, const StoredBroadcast*> broadcast_of;
+  for (const auto& b : net.broadcasts) broadcast_of[b.id] = &b;
+  std::map<std::string, std::string> name_of;
+  for (const auto& f : net.frames) name_of[f.location] = f.name;
+  for (const auto& [id, locations] : wanted) {
+    std::set<std::string> missing = locations;
+    if (opt.reader && broadcast_of.count(id)) missing = opt.reader->read(*broadcast_of.at(id), locations, opt.threads, crop_frame);
+    for (const auto& location : missing)
+      std::fprintf(stderr, "warning: frame %s is no longer readable; its face crops are missing.\n", name_of[location].c_str());
+  }
   parallel_for(n, opt.threads, [&](std::size_t i) {
     if (have[i]) measure(i, cv::imread((out / crops.paths[i]).string(), cv::IMREAD_COLOR));
   });

@@ -77,6 +77,7 @@ void declare_attributes(pugi::xml_node graph, const Timeline* timeline) {
   attribute(nattrs, "pageranks", "double");
   attribute(nattrs, "modularity_class", "integer");
   attribute(nattrs, "faces", "integer");
+  attribute(nattrs, "broadcasts", "integer");
   if (timeline) {
     attribute(nattrs, "first_seen", time_type);
     attribute(nattrs, "last_seen", time_type);
@@ -114,6 +115,7 @@ void write_nodes(pugi::xml_node graph, const Graph& g, const Timeline* timeline,
     attvalue(values, "pageranks", num(p.pagerank));
     attvalue(values, "modularity_class", std::to_string(p.community));
     attvalue(values, "faces", std::to_string(p.faces));
+    attvalue(values, "broadcasts", std::to_string(p.broadcasts));
     if (timeline) {
       attvalue(values, "first_seen", timeline->format(timeline->frame_seconds.at(p.first_frame)));
       attvalue(values, "last_seen", timeline->format(timeline->frame_seconds.at(p.last_frame)));

@@ -17,11 +17,17 @@ std::string Timeline::format(double seconds) const {
 
 namespace {
 
+// Whether frame position f follows f - 1 in the same broadcast.
+bool follows(const FrameClock& clock, std::size_t f) {
+  return f > 0 && (clock.starts_broadcast.empty() || !clock.starts_broadcast[f]);
+}
+
 // Runs of consecutive frame positions as spells [start of first, start of last + interval).
-std::vector<Spell> runs(const std::vector<std::size_t>& frames, const std::vector<double>& at, double interval) {
+std::vector<Spell> runs(const std::vector<std::size_t>& frames, const FrameClock& clock, double interval) {
   std::vector<Spell> out;
+  const auto& at = clock.seconds;
   for (std::size_t i = 0; i < frames.size(); ++i) {
-    if (i == 0 || frames[i] != frames[i - 1] + 1) out.push_back({at[frames[i]], 0});
+    if (i == 0 || frames[i] != frames[i - 1] + 1 || !follows(clock, frames[i])) out.push_back({at[frames[i]], 0});
     out.back().end = at[frames[i]] + interval;
   }
   return out;
@@ -38,7 +44,7 @@ Timeline make_timeline(const FrameClock& clock, const std::map<int, std::vector<
 
   std::vector<std::set<int>> on_screen(t.frame_seconds.size());
   for (const auto& [id, frames] : appearances) {
-    t.nodes[id] = runs(frames, t.frame_seconds, interval);
+    t.nodes[id] = runs(frames, clock, interval);
     for (std::size_t f : frames) on_screen[f].insert(id);
   }
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
@@ -48,10 +54,10 @@ Timeline make_timeline(const FrameClock& clock, const std::map<int, std::vector<
     for (std::size_t f = 0; f < on_screen.size(); ++f) {
       auto here = [&](int id, std::size_t k) { return on_screen[k].count(id) > 0; };
       bool same = here(a, f) && here(b, f);
-      bool across = f > 0 && ((here(a, f) && here(b, f - 1)) || (here(b, f) && here(a, f - 1)));
+      bool across = follows(clock, f) && ((here(a, f) && here(b, f - 1)) || (here(b, f) && here(a, f - 1)));
       if (same || across) together.push_back(f);
     }
-    t.edges[{a, b}] = runs(together, t.frame_seconds, interval);
+    t.edges[{a, b}] = runs(together, clock, interval);
   }
   return t;
 }

@@ -2,7 +2,8 @@
 // identity counts once with every distinct identity of each of the `window` frames before it.
 // Pairs are unordered: the seed's Perl keyed previous-frame pairs in order and could count
 // (a,b) and (b,a) apart; here both are one edge. Pairs seen fewer than min_count times are
-// dropped; weight = count / the largest count.
+// dropped; weight = count / the largest count. Counts add up over broadcasts; a broadcast's first
+// frame has no frame before it.
 #include <algorithm>
 #include <map>
 #include <set>
@@ -16,23 +17,9 @@ class Cooccurrence final : public EdgeRule {
  public:
   Cooccurrence(std::size_t window, long min_count) : window_(window), min_count_(min_count) {}
 
-  std::vector<Edge> connect(const std::vector<std::vector<int>>& frames) override {
-    std::vector<std::vector<int>> ids(frames.size());
-    for (std::size_t t = 0; t < frames.size(); ++t) {
-      std::set<int> distinct(frames[t].begin(), frames[t].end());
-      ids[t].assign(distinct.begin(), distinct.end());
-    }
+  std::vector<Edge> connect(const std::vector<BroadcastIdentities>& broadcasts) override {
     std::map<std::pair<int, int>, long> count;
-    auto add = [&](int a, int b) {
-      if (a != b) ++count[{std::min(a, b), std::max(a, b)}];
-    };
-    for (std::size_t t = 0; t < ids.size(); ++t) {
-      for (std::size_t i = 0; i < ids[t].size(); ++i)
-        for (std::size_t j = i + 1; j < ids[t].size(); ++j) add(ids[t][i], ids[t][j]);
-      for (std::size_t back = 1; back <= window_ && back <= t; ++back)
-        for (int a : ids[t])
-          for (int b : ids[t - back]) add(a, b);
-    }
+    for (const auto& frames : broadcasts) add_broadcast(frames, count);
     long max_count = 0;
     for (const auto& [pair, c] : count)
       if (c >= min_count_) max_count = std::max(max_count, c);
@@ -43,6 +30,24 @@ class Cooccurrence final : public EdgeRule {
   }
 
  private:
+  void add_broadcast(const BroadcastIdentities& frames, std::map<std::pair<int, int>, long>& count) const {
+    std::vector<std::vector<int>> ids(frames.size());
+    for (std::size_t t = 0; t < frames.size(); ++t) {
+      std::set<int> distinct(frames[t].begin(), frames[t].end());
+      ids[t].assign(distinct.begin(), distinct.end());
+    }
+    auto add = [&](int a, int b) {
+      if (a != b) ++count[{std::min(a, b), std::max(a, b)}];
+    };
+    for (std::size_t t = 0; t < ids.size(); ++t) {
+      for (std::size_t i = 0; i < ids[t].size(); ++i)
+        for (std::size_t j = i + 1; j < ids[t].size(); ++j) add(ids[t][i], ids[t][j]);
+      for (std::size_t back = 1; back <= window_ && back <= t; ++back)
+        for (int a : ids[t])
+          for (int b : ids[t - back]) add(a, b);
+    }
+  }
+
   std::size_t window_;
   long min_count_;
 };

@@ -14,6 +14,7 @@ const char* to_string(PluginKind k) {
     case PluginKind::embedder: return "embedder";
     case PluginKind::clusterer: return "clusterer";
     case PluginKind::edge_rule: return "edge rule";
+    case PluginKind::frame_source: return "frame source";
   }
   return "?";
 }

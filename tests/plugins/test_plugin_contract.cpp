@@ -8,6 +8,7 @@
 #include "castnet/core/registry.hpp"
 #include "castnet/core/system.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/frame_source.hpp"
 #include "support.hpp"
 
 namespace castnet {
@@ -33,16 +34,19 @@ bool is_kind(PluginKind kind, const Stage* s) {
     case PluginKind::embedder: return dynamic_cast<const Embedder*>(s);
     case PluginKind::clusterer: return dynamic_cast<const Clusterer*>(s);
     case PluginKind::edge_rule: return dynamic_cast<const EdgeRule*>(s);
+    case PluginKind::frame_source: return dynamic_cast<const FrameSource*>(s);
   }
   return false;
 }
 
-TEST(PluginContract, AllTenPluginsAreInstalled) {
+TEST(PluginContract, EveryPluginIsInstalled) {
   std::vector<std::string> names;
   for (const auto& d : test::registry().descriptors()) names.push_back(d.name);
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"chinese-whispers", "cooccurrence", "dbscan", "dlib-hog", "dlib-resnet", "haar",
-                                             "hash-groups", "hdbscan", "mmod", "phash"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"chinese-whispers", "cooccurrence", "dbscan", "dlib-hog", "dlib-resnet", "folder",
+                                             "haar", "hash-groups", "hdbscan", "mmod", "phash", "video", "zip"}));
+  for (const auto& d : test::registry().descriptors())
+    EXPECT_EQ(d.kind == PluginKind::frame_source, !d.inputs.empty()) << d.name << ": a frame source says what it reads, no other kind does";
 }
 
 TEST(PluginContract, EveryDefaultIsOfItsTypeAndInRange) {

@@ -7,13 +7,28 @@ namespace {
 
 std::vector<Edge> connect(const std::vector<std::vector<int>>& frames, const std::string& spec = "cooccurrence") {
   auto rule = test::registry().create<EdgeRule>(PluginKind::edge_rule, parse_stage_spec(spec), {});
-  return rule->connect(frames);
+  return rule->connect({frames});
 }
 
 long count_of(const std::vector<Edge>& edges, int a, int b) {
   for (const auto& e : edges)
     if (e.a == a && e.b == b) return e.count;
   return 0;
+}
+
+TEST(EdgeRule, NothingJoinsTheLastFrameOfOneBroadcastToTheFirstOfTheNext) {
+  auto rule = test::registry().create<EdgeRule>(PluginKind::edge_rule, parse_stage_spec("cooccurrence:min_count=1"), {});
+  // As one broadcast, 1 (last frame) and 2 (next frame) are consecutive; as two, they are not.
+  EXPECT_EQ(rule->connect({{{3}, {1}, {2}, {2, 4}}}).size(), 3u);
+  auto edges = rule->connect({{{3}, {1}}, {{2}, {2, 4}}});
+  EXPECT_EQ(count_of(edges, 1, 3), 1);
+  EXPECT_EQ(count_of(edges, 2, 4), 2);
+  EXPECT_EQ(count_of(edges, 1, 2), 0) << "an edge across the two broadcasts' boundary";
+  // Counts add up over broadcasts before min_count drops pairs: seen once in each, kept at 2.
+  auto summed = test::registry().create<EdgeRule>(PluginKind::edge_rule, parse_stage_spec("cooccurrence"), {})
+                    ->connect({{{1, 2}}, {{1, 2}}});
+  ASSERT_EQ(summed.size(), 1u);
+  EXPECT_EQ(summed[0].count, 2);
 }
 
 TEST(EdgeRule, SameFramePairsCountOncePerFrame) {

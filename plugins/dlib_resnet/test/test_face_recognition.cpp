@@ -8,7 +8,7 @@
 #include <mutex>
 #include <thread>
 
-#include "castnet/core/frame_source.hpp"
+#include "castnet/core/image_file.hpp"
 #include "castnet/sdk/neighbors.hpp"
 #include "castnet/sdk/plugin.hpp"
 #include "support.hpp"

@@ -3,7 +3,7 @@
 // image checked is under max_pixels, so no scaling is involved.
 #include <map>
 
-#include "castnet/core/frame_source.hpp"
+#include "castnet/core/image_file.hpp"
 #include "castnet/sdk/plugin.hpp"
 #include "support.hpp"
 

@@ -3,6 +3,7 @@
 // everything the writers need.
 #pragma once
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,8 @@
 namespace castnet {
 
 struct Network {
-  std::vector<StoredFrame> frames;
+  std::vector<StoredBroadcast> broadcasts;
+  std::vector<StoredFrame> frames;         // broadcast order, then frame order
   std::vector<StoredFace> faces;
   std::vector<int> labels;        // parallel to faces
   EmbeddingSet embeddings;        // parallel to faces
@@ -25,11 +27,15 @@ struct Network {
   std::string edge_rule_key;
 };
 
-// The same store gives the same network, to the bit.
+// The same store gives the same network, to the bit. With `only_broadcast`, the network of that
+// broadcast alone, its people numbered as in the whole store's clustering.
 Network connect_people(const FaceStore& store, const PluginRegistry& reg, const PluginContext& ctx,
-                       const StageSpec& edge_rule);
+                       const StageSpec& edge_rule, std::optional<std::int64_t> only_broadcast = std::nullopt);
 
-// When each person and link of `net` is on screen, frames timed by their numbers.
+// When each person and link of `net` is on screen. A frame's time is the source's timestamp,
+// else its number times the interval (the Visual Explorer keeps one frame every 4 s), else its
+// position; broadcasts sit at their start times where Visual Explorer names give them, else one
+// after another.
 Timeline timeline_of(const Network& net, double interval_seconds = 4.0);
 
 }  // namespace castnet

@@ -1,13 +1,16 @@
-// The first stage chained: detect and embed every frame of a source into the face store.
-// Resumable (frames already done are skipped) and reusing detections across embedders.
+// The first stage: detect and embed every frame of a broadcast into the face store. Resumable
+// (frames already done are skipped; a finished broadcast is not even opened again) and reusing
+// detections across embedders.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
-#include "castnet/core/frame_source.hpp"
 #include "castnet/core/registry.hpp"
 #include "castnet/core/store.hpp"
+#include "castnet/sdk/frame_source.hpp"
 
 namespace castnet {
 
@@ -20,16 +23,35 @@ struct ExtractOptions {
 struct ExtractSummary {
   std::size_t frames = 0, processed = 0, resumed = 0, unreadable = 0, faces = 0;
   std::size_t detections_reused = 0;  // frames whose faces came from the store, not the detector
+  std::size_t broadcasts = 0;         // broadcasts this extraction covered
   double seconds = 0;
   std::string detector_key, embedder_key;
+
+  ExtractSummary& operator+=(const ExtractSummary& o);
 };
 
-// Frames are decoded, detected and embedded on `threads` workers and written to the store in
-// frame order, `batch` frames per transaction: face ids do not depend on the thread count, and
-// an interrupted run keeps every finished batch.
-ExtractSummary extract_faces(const FrameSource& source, FaceStore& store, const PluginRegistry& reg,
-                             const PluginContext& ctx, const StageSpec& detector, const StageSpec& embedder,
-                             const ExtractOptions& opt);
+// One detector and one embedder per worker, built once for every broadcast of a run.
+class Extractor {
+ public:
+  // Builds the stages before any frame is read, so that a bad parameter or a missing model stops
+  // the run at once.
+  Extractor(const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector, const StageSpec& embedder,
+            const ExtractOptions& opt);
+  ~Extractor();
+  const std::string& detector_key() const;
+  const std::string& embedder_key() const;
+
+  // Frames are read in broadcast order, decoded, detected and embedded on the workers, and written
+  // in broadcast order, `batch` frames per transaction: face ids do not depend on the thread
+  // count, and an interrupted run keeps every finished batch. `label` names the broadcast in the
+  // progress display.
+  ExtractSummary run(FrameSource& source, std::int64_t broadcast_id, FaceStore& store, const std::string& label);
+
+ private:
+  struct Workers;
+  std::unique_ptr<Workers> workers_;
+  ExtractOptions opt_;
+};
 
 // The summary of the latest extraction, kept in the store's meta: later stages take its
 // detector and embedder, and `castnet compare` its figures.

@@ -4,12 +4,14 @@
 // Writes are committed per batch: an interrupted run keeps everything up to its last batch.
 #pragma once
 #include <cstdint>
+#include <ctime>
+#include <map>
+#include <set>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "castnet/core/frame_source.hpp"
 #include "castnet/sdk/embeddings.hpp"
 #include "castnet/sdk/face.hpp"
 #include "castnet/sdk/stages.hpp"
@@ -18,11 +20,24 @@ struct sqlite3;
 
 namespace castnet {
 
+// One broadcast: what one input (a folder, a ZIP, a video) holds. Frames of different
+// broadcasts are never consecutive.
+struct StoredBroadcast {
+  std::int64_t id = 0;
+  std::string name;                  // the input's name: RUSSIA1_20230313_083000_60_minut
+  std::string channel;               // from a Visual Explorer name, else empty
+  std::optional<std::time_t> start;  // UTC, from a Visual Explorer name
+  std::string source;                // the frame source's key (`zip`, `video:interval=4`)
+  std::string input;                 // absolute path of the input
+};
+
 struct StoredFrame {
   std::int64_t id = 0;
   std::string name;
   std::string location;
-  long seq = 0;
+  long seq = 0;                        // position in its broadcast, 0-based
+  std::int64_t broadcast_id = 0;
+  std::optional<double> seconds;       // from the broadcast's start, where the source knew it
 };
 
 struct StoredFace {
@@ -33,7 +48,10 @@ struct StoredFace {
 };
 
 struct FrameResult {  // what extraction produced for one frame
-  std::int64_t frame_id = 0;
+  std::int64_t broadcast_id = 0;
+  std::string name, location;
+  long seq = 0;
+  std::optional<double> seconds;
   std::uint64_t content_hash = 0;
   int width = 0, height = 0;
   std::string error;  // non-empty: the frame could not be read
@@ -55,21 +73,28 @@ class FaceStore {
   FaceStore(const FaceStore&) = delete;
   FaceStore& operator=(const FaceStore&) = delete;
 
-  // Registers the source's frames (idempotent) and returns their ids in the source's order.
-  std::vector<std::int64_t> add_frames(const std::vector<FrameRef>& frames);
-  // Frames (by id) already detected with `detector` and embedded with `embedder`.
-  std::vector<std::int64_t> done_frames(const std::string& detector, const std::string& embedder);
-  // Frames (by id) already detected with `detector`, whatever the embedder: their faces can be
-  // reused (faces(detector)) and only embedded.
-  std::vector<std::int64_t> detected_frames(const std::string& detector);
-  // Stores a batch of frame results in one transaction.
+  // Registers a broadcast (idempotent: by its input) and returns its id.
+  std::int64_t add_broadcast(const StoredBroadcast& b);
+  std::vector<StoredBroadcast> broadcasts() const;  // broadcast order: by start, then as added
+  // A broadcast whose every frame was extracted with (detector, embedder) is marked done, so a
+  // later run with more inputs does not open it again.
+  void mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder);
+  bool is_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) const;
+  // Locations of the broadcast's frames already detected with `detector` and embedded with
+  // `embedder`.
+  std::set<std::string> done_locations(std::int64_t broadcast_id, const std::string& detector,
+                                       const std::string& embedder) const;
+  // The faces `detector` found in the broadcast's frames, by location (zero-face frames too):
+  // another embedder can reuse them and skip detection.
+  std::map<std::string, std::vector<Face>> detected(std::int64_t broadcast_id, const std::string& detector) const;
+  // Stores a batch of frame results in one transaction (the frames' rows too).
   void save(const std::string& detector, const std::string& embedder,
             const std::vector<FrameResult>& batch);
 
-  std::vector<StoredFrame> frames() const;  // broadcast order
+  std::vector<StoredFrame> frames() const;  // broadcast order, then frame order
   std::vector<StoredFace> faces(const std::string& detector) const;  // (frame order, index)
-  // Frames the detector could not read: (name, reason).
-  std::vector<std::pair<std::string, std::string>> unreadable(const std::string& detector) const;
+  // The broadcast's frames the detector could not read: (name, reason).
+  std::vector<std::pair<std::string, std::string>> unreadable(std::int64_t broadcast_id, const std::string& detector) const;
   // Embeddings of `faces` (as faces(detector) returned them), in the same order; throws if any
   // is missing.
   EmbeddingSet embeddings(const std::vector<StoredFace>& faces, const std::string& embedder) const;

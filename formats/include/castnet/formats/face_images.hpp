@@ -9,10 +9,12 @@
 #include <opencv2/core/mat.hpp>
 
 #include "castnet/core/connect.hpp"
+#include "castnet/core/frame_reader.hpp"
 
 namespace castnet::formats {
 
 struct FaceImageOptions {
+  const FrameReader* reader = nullptr;  // reads frames back from their inputs (none: crops only reused)
   int tile = 96;                   // montage tile size, px
   std::size_t max_tiles = 100;     // per cluster montage; larger clusters are sampled evenly
   int threads = 0;
@@ -27,7 +29,8 @@ struct FaceCrops {
 
 // Writes faces/<label>-<face id>.jpg for every face of the network. A crop an earlier run wrote
 // is renamed to its face's new label and read back instead of decoding the frame again; crops
-// of faces not in this network are removed. Frames are decoded once each, in parallel.
+// of faces not in this network are removed. Frames are read back from their broadcasts'
+// inputs and decoded once each, in parallel.
 FaceCrops write_face_crops(const std::filesystem::path& out, const Network& net, const FaceImageOptions& opt);
 
 // node_images/ (each vertex's image: the crop of the face `picks` names), montages/montage-<label>.jpg,

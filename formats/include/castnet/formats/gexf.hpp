@@ -18,7 +18,8 @@ struct GexfOptions {
 };
 
 // Nodes: id = identity, label "person N", attributes image (path relative to the output folder,
-// for the Image Preview plugin), pageranks, modularity_class (Gephi's own column names), faces,
+// for the Image Preview plugin), pageranks, modularity_class (Gephi's own column names), faces, broadcasts (how many the person is
+// seen in),
 // first_seen, last_seen; viz position (the layout), size (the radius, from PageRank) and colour
 // (the community), alpha included. Edges: weight and the co-occurrence count.
 // `timeline` gives first_seen/last_seen, and the spells of the dynamic variant; without one,

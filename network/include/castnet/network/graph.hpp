@@ -17,7 +17,8 @@ struct PersonNode {
   int community = 0;      // Louvain, numbered by size
   double radius = 0;      // drawn size, from PageRank (layout units)
   double x = 0, y = 0;    // ForceAtlas2 position
-  std::size_t first_frame = 0, last_frame = 0;  // positions in the broadcast's frame list
+  std::size_t first_frame = 0, last_frame = 0;  // positions in the network's frame list
+  long broadcasts = 0;    // broadcasts the person appears in
   std::string image;      // node image, relative to the output folder
 };
 

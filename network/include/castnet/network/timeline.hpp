@@ -22,6 +22,7 @@ struct Spell {
 struct FrameClock {
   std::vector<double> seconds;         // per frame position
   std::optional<std::time_t> origin;   // UTC
+  std::vector<bool> starts_broadcast;  // per frame position: the first frame of a broadcast
 };
 
 struct Timeline {
@@ -36,7 +37,7 @@ struct Timeline {
 };
 
 // `appearances`: identity -> frame positions it is seen in, ascending. A frame is on screen
-// for `interval` seconds from its time.
+// for `interval` seconds from its time. A spell never runs across two broadcasts.
 Timeline make_timeline(const FrameClock& clock, const std::map<int, std::vector<std::size_t>>& appearances,
                        const Graph& g, double interval);
 

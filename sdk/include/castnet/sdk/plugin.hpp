@@ -26,7 +26,7 @@ namespace castnet {
 // The registry reads a library's version before it touches any C++ type in it.
 inline constexpr int kPluginApiVersion = 2;
 
-enum class PluginKind { detector, embedder, clusterer, edge_rule };
+enum class PluginKind { detector, embedder, clusterer, edge_rule, frame_source };
 const char* to_string(PluginKind k);
 
 // What a factory may need beyond its parameters.
@@ -43,6 +43,9 @@ struct PluginDescriptor {
   // Builds an instance from validated parameters; throws castnet::Error for a user's mistake
   // (a missing model), anything else is reported as the plugin's failure.
   std::function<std::unique_ptr<Stage>(const Params&, const PluginContext&)> build;
+  // Frame sources: the inputs this source reads when none is named, as file suffixes (".zip")
+  // or "/" for a folder. Other kinds leave it empty.
+  std::vector<std::string> inputs;
 };
 
 using PluginDescriptorList = std::vector<PluginDescriptor>;

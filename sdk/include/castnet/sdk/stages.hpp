@@ -48,11 +48,15 @@ class Clusterer : public Stage {
   virtual Clustering cluster(const EmbeddingSet& x) = 0;
 };
 
+// The identities of the faces of each frame of one broadcast, in broadcast order: faceless
+// frames included as empty lists, noise already removed.
+using BroadcastIdentities = std::vector<std::vector<int>>;
+
 class EdgeRule : public Stage {
  public:
-  // frames[t] lists the identities of the faces in frame t (frames in broadcast order,
-  // faceless frames included as empty lists, noise already removed). Edges sorted by (a, b).
-  virtual std::vector<Edge> connect(const std::vector<std::vector<int>>& frames) = 0;
+  // One entry per broadcast. The last frame of one broadcast and the first of the next are not
+  // consecutive: nothing joins them. Edges sorted by (a, b), counts summed over broadcasts.
+  virtual std::vector<Edge> connect(const std::vector<BroadcastIdentities>& broadcasts) = 0;
 };
 
 }  // namespace castnet

@@ -23,6 +23,13 @@ struct VisualExplorerName {
 };
 std::optional<VisualExplorerName> parse_visual_explorer_name(const std::string& file_name);
 
+// The broadcast a Visual Explorer identifier names (`RUSSIA1_20230313_083000_60_minut`, as its
+// ZIP is named): channel and start; frame 0.
+std::optional<VisualExplorerName> parse_visual_explorer_broadcast(const std::string& identifier);
+
+// Whether a file name is an image castnet reads as a frame (.jpg .jpeg .png .bmp .webp, any case).
+bool is_image_name(const std::string& name);
+
 // FNV-1a, 64 bits: frames' content hashes.
 std::uint64_t fnv1a64(const unsigned char* data, std::size_t n);
 

@@ -1,6 +1,7 @@
-#include "castnet/core/frame_names.hpp"
+#include "castnet/sdk/frame_names.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 #include <regex>
 #include <tuple>
@@ -61,6 +62,18 @@ std::optional<VisualExplorerName> parse_visual_explorer_name(const std::string& 
   tm.tm_min = std::stoi(m[6]);
   tm.tm_sec = std::stoi(m[7]);
   return VisualExplorerName{m[1], timegm(&tm), std::stol(m[8])};
+}
+
+std::optional<VisualExplorerName> parse_visual_explorer_broadcast(const std::string& identifier) {
+  return parse_visual_explorer_name(identifier + "-000000.jpg");
+}
+
+bool is_image_name(const std::string& name) {
+  auto dot = name.rfind('.');
+  if (dot == std::string::npos) return false;
+  std::string ext = name.substr(dot);
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".webp";
 }
 
 }  // namespace castnet

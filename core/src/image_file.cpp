@@ -1,4 +1,4 @@
-#include "castnet/core/frame_source.hpp"
+#include "castnet/core/image_file.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -7,7 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "castnet/core/frame_names.hpp"
+#include "castnet/sdk/frame_names.hpp"
 #include "castnet/sdk/errors.hpp"
 
 namespace castnet {
@@ -66,53 +66,6 @@ cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error) 
     default: error = "unsupported channel count"; return {};
   }
   return rgb;
-}
-
-namespace {
-
-bool is_image_name(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".bmp" || ext == ".webp";
-}
-
-class FolderSource final : public FrameSource {
- public:
-  FolderSource(const fs::path& dir, bool recursive) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec))
-      throw Error(ExitCode::input, fmt::format("The frames folder {} does not exist; pass a folder of JPEG/PNG frames.", dir.string()));
-    if (!fs::is_directory(dir, ec))
-      throw Error(ExitCode::input, fmt::format("{} is not a folder; pass a folder of JPEG/PNG frames.", dir.string()));
-    std::vector<std::string> names;
-    auto take = [&](const fs::directory_entry& e) {
-      if (e.is_regular_file() && is_image_name(e.path())) names.push_back(fs::relative(e.path(), dir).string());
-    };
-    if (recursive)
-      for (const auto& e : fs::recursive_directory_iterator(dir, ec)) take(e);
-    else
-      for (const auto& e : fs::directory_iterator(dir, ec)) take(e);
-    if (ec) throw Error(ExitCode::input, fmt::format("The frames folder {} cannot be read ({}).", dir.string(), ec.message()));
-    if (names.empty())
-      throw Error(ExitCode::input, fmt::format("The frames folder {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", dir.string()));
-    names = order_frame_names(std::move(names));
-    fs::path abs = fs::absolute(dir);
-    for (std::size_t i = 0; i < names.size(); ++i)
-      frames_.push_back({names[i], (abs / names[i]).string(), static_cast<long>(i)});
-  }
-
-  const std::vector<FrameRef>& frames() const override { return frames_; }
-
-  LoadedFrame load(const FrameRef& f) const override { return load_image_file(f.location); }
-
- private:
-  std::vector<FrameRef> frames_;
-};
-
-}  // namespace
-
-std::unique_ptr<FrameSource> open_frame_folder(const fs::path& dir, bool recursive) {
-  return std::make_unique<FolderSource>(dir, recursive);
 }
 
 }  // namespace castnet

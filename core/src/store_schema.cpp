@@ -1,0 +1,112 @@
+#include "store_schema.hpp"
+
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "castnet/sdk/errors.hpp"
+#include "sqlite_db.hpp"
+
+namespace castnet::detail {
+
+namespace {
+
+constexpr const char* kSchemaVersion = "3";
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per input: a folder, a ZIP, a video. start: UTC seconds, from a Visual Explorer name.
+CREATE TABLE IF NOT EXISTS broadcasts(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, channel TEXT NOT NULL DEFAULT '', start INTEGER,
+  source TEXT NOT NULL, input TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS broadcasts_done(
+  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id), detector TEXT NOT NULL, embedder TEXT NOT NULL,
+  PRIMARY KEY(broadcast_id, detector, embedder));
+CREATE TABLE IF NOT EXISTS frames(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, location TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
+  content_hash TEXT, width INTEGER, height INTEGER,
+  broadcast_id INTEGER REFERENCES broadcasts(id), seconds REAL);
+-- One row per (frame, detector) once detection ran: zero-face frames are done too.
+CREATE TABLE IF NOT EXISTS detections(
+  frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL, embedder TEXT NOT NULL,
+  n_faces INTEGER NOT NULL, error TEXT, PRIMARY KEY(frame_id, detector, embedder));
+CREATE TABLE IF NOT EXISTS faces(
+  id INTEGER PRIMARY KEY, frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL,
+  idx INTEGER NOT NULL, left INTEGER, top INTEGER, right INTEGER, bottom INTEGER, score REAL,
+  landmarks TEXT, UNIQUE(frame_id, detector, idx));
+CREATE TABLE IF NOT EXISTS embeddings(
+  face_id INTEGER NOT NULL REFERENCES faces(id), embedder TEXT NOT NULL, dim INTEGER NOT NULL,
+  metric TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY(face_id, embedder));
+CREATE TABLE IF NOT EXISTS clusterings(
+  id INTEGER PRIMARY KEY, detector TEXT NOT NULL, embedder TEXT NOT NULL, clusterer TEXT NOT NULL,
+  created TEXT DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE IF NOT EXISTS labels(
+  clustering_id INTEGER NOT NULL REFERENCES clusterings(id), face_id INTEGER NOT NULL,
+  label INTEGER NOT NULL, probability REAL, outlier_score REAL, PRIMARY KEY(clustering_id, face_id));
+CREATE INDEX IF NOT EXISTS frames_by_broadcast ON frames(broadcast_id, seq);
+)sql";
+
+// Schema 2 had no broadcasts: its frames, one folder's, become one broadcast.
+constexpr const char* kUpgradeFrom2 = R"sql(
+ALTER TABLE frames ADD COLUMN broadcast_id INTEGER REFERENCES broadcasts(id);
+ALTER TABLE frames ADD COLUMN seconds REAL;
+)sql";
+
+void exec(sqlite3* db, const std::string& sql, const std::filesystem::path& path) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string why = err ? err : "unknown";
+    sqlite3_free(err);
+    throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged: {}); choose another output folder.",
+                                             path.string(), why));
+  }
+}
+
+std::optional<std::string> schema_version(sqlite3* db) {
+  Statement has_meta(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'");
+  if (!has_meta.step()) return std::nullopt;
+  Statement q(db, "SELECT value FROM meta WHERE key='schema_version'");
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+void upgrade_from_2(sqlite3* db, const std::filesystem::path& path) {
+  exec(db, "BEGIN IMMEDIATE", path);
+  try {
+    exec(db, kUpgradeFrom2, path);
+    exec(db, kSchema, path);
+    // The folder the frames came from names the one broadcast.
+    Statement first(db, "SELECT location FROM frames ORDER BY seq LIMIT 1");
+    if (first.step()) {
+      std::filesystem::path folder = std::filesystem::path(first.text(0)).parent_path();
+      Statement ins(db, "INSERT INTO broadcasts(name, source, input) VALUES(?, 'folder', ?)");
+      ins.bind(1, folder.filename().string()).bind(2, folder.string()).run();
+      exec(db, "UPDATE frames SET broadcast_id = (SELECT id FROM broadcasts LIMIT 1)", path);
+    }
+    exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion), path);
+    exec(db, "COMMIT", path);
+  } catch (...) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace
+
+void create_or_upgrade(sqlite3* db, const std::filesystem::path& path) {
+  std::optional<std::string> version;
+  try {
+    version = schema_version(db);
+  } catch (const Error&) {
+    throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
+  }
+  if (version == std::string("2")) return upgrade_from_2(db, path);
+  if (version && *version != kSchemaVersion)
+    throw Error(ExitCode::store, fmt::format("The face store {} has schema version {}, this castnet reads version {}; use a new output folder.",
+                                             path.string(), *version, kSchemaVersion));
+  exec(db, kSchema, path);
+  if (!version) exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion), path);
+}
+
+}  // namespace castnet::detail

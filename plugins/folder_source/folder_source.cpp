@@ -1,0 +1,76 @@
+// A folder of images, as castnet has always read frames: jpg, jpeg, png, bmp, webp. Order: the
+// number before the extension (`RUSSIA1_20230313_083000_60_minut-000123.jpg` is frame 123) when
+// every name has one, otherwise the sorted names. `recursive` also takes images in subfolders
+// (a labeled photo set, faces/<person>/<photo>), named by their path below the folder.
+#include <algorithm>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/frame_names.hpp"
+#include "castnet/sdk/frame_source.hpp"
+#include "castnet/sdk/plugin.hpp"
+
+namespace castnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FolderSource final : public FrameSource {
+ public:
+  explicit FolderSource(bool recursive) : recursive_(recursive) {}
+
+  void open(const fs::path& dir) override {
+    std::error_code ec;
+    if (!fs::exists(dir, ec))
+      throw Error(ExitCode::input, fmt::format("The frames folder {} does not exist; pass a folder of JPEG/PNG frames.", dir.string()));
+    if (!fs::is_directory(dir, ec))
+      throw Error(ExitCode::input, fmt::format("{} is not a folder; pass a folder of JPEG/PNG frames.", dir.string()));
+    std::vector<std::string> names;
+    auto take = [&](const fs::directory_entry& e) {
+      if (e.is_regular_file() && is_image_name(e.path().string())) names.push_back(fs::relative(e.path(), dir).string());
+    };
+    if (recursive_)
+      for (const auto& e : fs::recursive_directory_iterator(dir, ec)) take(e);
+    else
+      for (const auto& e : fs::directory_iterator(dir, ec)) take(e);
+    if (ec) throw Error(ExitCode::input, fmt::format("The frames folder {} cannot be read ({}).", dir.string(), ec.message()));
+    if (names.empty())
+      throw Error(ExitCode::input, fmt::format("The frames folder {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", dir.string()));
+    names_ = order_frame_names(std::move(names));
+    dir_ = fs::absolute(dir);
+    next_ = 0;
+  }
+
+  std::optional<SourceFrame> next() override {
+    if (next_ >= names_.size()) return std::nullopt;
+    SourceFrame f;
+    f.name = names_[next_++];
+    f.location = (dir_ / f.name).string();
+    std::ifstream in(f.location, std::ios::binary);
+    if (!in) f.error = "cannot be opened";
+    else f.encoded.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return f;
+  }
+
+  std::optional<std::size_t> size_hint() const override { return names_.size(); }
+
+ private:
+  bool recursive_;
+  fs::path dir_;
+  std::vector<std::string> names_;
+  std::size_t next_ = 0;
+};
+
+PluginDescriptorList descriptors() {
+  return {{PluginKind::frame_source, "folder", "1.0", "a folder of image files (jpg, png, bmp, webp), in frame-number order",
+           {{"recursive", ParamType::boolean, false, "also read images in subfolders (a labeled photo set)"}},
+           [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> { return std::make_unique<FolderSource>(p.boolean("recursive")); },
+           {"/"}}};
+}
+
+}  // namespace
+}  // namespace castnet
+
+CASTNET_PLUGIN(castnet::descriptors)

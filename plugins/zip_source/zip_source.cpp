@@ -1,0 +1,131 @@
+// A ZIP of frames, as the Visual Explorer publishes each broadcast, read in place with libzip:
+// no member is extracted to disk. Members are ordered as a folder's files are (by frame number).
+// A member whose path is absolute or climbs out with `..` is skipped with a warning: nothing is
+// written from it, but such an archive was not made by the Visual Explorer.
+#include <zip.h>
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/frame_names.hpp"
+#include "castnet/sdk/frame_source.hpp"
+#include "castnet/sdk/plugin.hpp"
+
+namespace castnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+// No frame of a broadcast is this large; a member that claims more is refused, not allocated.
+constexpr zip_uint64_t kMaxMemberBytes = 256ull << 20;
+
+bool escapes(const std::string& member) {
+  if (member.empty() || member.front() == '/' || member.find('\\') != std::string::npos) return true;
+  for (const auto& part : fs::path(member))
+    if (part == "..") return true;
+  return false;
+}
+
+class ZipSource final : public FrameSource {
+ public:
+  ~ZipSource() override { close(); }
+
+  void open(const fs::path& input) override {
+    close();
+    int err = 0;
+    // ZIP_CHECKCONS: a truncated or corrupt archive is refused here, not halfway through.
+    archive_ = zip_open(input.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    if (!archive_) {
+      zip_error_t e;
+      zip_error_init_with_code(&e, err);
+      std::string why = zip_error_strerror(&e);
+      zip_error_fini(&e);
+      throw Error(ExitCode::input, fmt::format("{} cannot be read as a ZIP of frames ({}).", input.string(), why));
+    }
+    input_ = fs::absolute(input).string();
+    list_members();
+    if (members_.empty())
+      throw Error(ExitCode::input, fmt::format("The ZIP {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", input.string()));
+  }
+
+  std::optional<SourceFrame> next() override {
+    if (next_ >= members_.size()) return std::nullopt;
+    const auto& [name, index] = members_[next_++];
+    SourceFrame f;
+    f.name = name;
+    f.location = input_ + "!/" + name;
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_stat_index(archive_, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
+      f.error = "its size cannot be read from the ZIP";
+      return f;
+    }
+    if (st.size > kMaxMemberBytes) {
+      f.error = fmt::format("{} bytes, more than a frame can be", st.size);
+      return f;
+    }
+    zip_file_t* file = zip_fopen_index(archive_, index, 0);
+    if (!file) {
+      f.error = fmt::format("cannot be opened in the ZIP ({})", zip_strerror(archive_));
+      return f;
+    }
+    f.encoded.resize(st.size);
+    zip_int64_t got = zip_fread(file, f.encoded.data(), st.size);
+    zip_fclose(file);
+    if (got < 0 || zip_uint64_t(got) != st.size) {
+      f.encoded.clear();
+      f.error = "cannot be read from the ZIP (damaged member)";
+    }
+    return f;
+  }
+
+  std::optional<std::size_t> size_hint() const override { return members_.size(); }
+  std::vector<std::string> warnings() const override { return warnings_; }
+
+ private:
+  void list_members() {
+    std::vector<std::string> names;
+    std::map<std::string, zip_uint64_t> index_of;
+    zip_int64_t n = zip_get_num_entries(archive_, 0);
+    for (zip_int64_t i = 0; i < n; ++i) {
+      const char* raw = zip_get_name(archive_, zip_uint64_t(i), ZIP_FL_ENC_GUESS);
+      if (!raw) continue;
+      std::string name = raw;
+      if (name.empty() || name.back() == '/' || !is_image_name(name)) continue;
+      if (escapes(name)) {
+        warnings_.push_back(fmt::format("{}: the member {} has a path outside the archive; skipped.", input_, name));
+        continue;
+      }
+      if (index_of.emplace(name, zip_uint64_t(i)).second) names.push_back(name);
+    }
+    for (const auto& name : order_frame_names(std::move(names))) members_.emplace_back(name, index_of.at(name));
+  }
+
+  void close() {
+    if (archive_) zip_discard(archive_);
+    archive_ = nullptr;
+    members_.clear();
+    warnings_.clear();
+    next_ = 0;
+  }
+
+  zip_t* archive_ = nullptr;
+  std::string input_;
+  std::vector<std::pair<std::string, zip_uint64_t>> members_;  // (name, index), in frame order
+  std::vector<std::string> warnings_;
+  std::size_t next_ = 0;
+};
+
+PluginDescriptorList descriptors() {
+  return {{PluginKind::frame_source, "zip", "1.0", "a ZIP of frames (a Visual Explorer broadcast), read in place with libzip",
+           {},
+           [](const Params&, const PluginContext&) -> std::unique_ptr<Stage> { return std::make_unique<ZipSource>(); },
+           {".zip"}}};
+}
+
+}  // namespace
+}  // namespace castnet
+
+CASTNET_PLUGIN(castnet::descriptors)
