@@ -1,6 +1,8 @@
 // The face store keeps what was committed and reports what is done, so extraction resumes.
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "castnet/core/extract.hpp"
 #include "castnet/core/store.hpp"
 #include "castnet/sdk/errors.hpp"
@@ -85,6 +87,56 @@ TEST(FaceStore, KeepsTheLastExtractionsSummary) {
   EXPECT_EQ(back->detector_key, s.detector_key);
   EXPECT_EQ(back->embedder_key, s.embedder_key);
   fs::remove_all(dir);
+}
+
+// A store castnet 0.1 wrote (schema 2: frames of one folder, no broadcasts), made with its SQL.
+constexpr const char* kStoreOfSchema2 = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES('schema_version', '2');
+CREATE TABLE frames(id INTEGER PRIMARY KEY, name TEXT NOT NULL, location TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
+  content_hash TEXT, width INTEGER, height INTEGER);
+CREATE TABLE detections(frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL, embedder TEXT NOT NULL,
+  n_faces INTEGER NOT NULL, error TEXT, PRIMARY KEY(frame_id, detector, embedder));
+CREATE TABLE faces(id INTEGER PRIMARY KEY, frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL,
+  idx INTEGER NOT NULL, left INTEGER, top INTEGER, right INTEGER, bottom INTEGER, score REAL, landmarks TEXT,
+  UNIQUE(frame_id, detector, idx));
+CREATE TABLE embeddings(face_id INTEGER NOT NULL REFERENCES faces(id), embedder TEXT NOT NULL, dim INTEGER NOT NULL,
+  metric TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY(face_id, embedder));
+CREATE TABLE clusterings(id INTEGER PRIMARY KEY, detector TEXT NOT NULL, embedder TEXT NOT NULL, clusterer TEXT NOT NULL,
+  created TEXT DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE labels(clustering_id INTEGER NOT NULL REFERENCES clusterings(id), face_id INTEGER NOT NULL,
+  label INTEGER NOT NULL, probability REAL, outlier_score REAL, PRIMARY KEY(clustering_id, face_id));
+INSERT INTO frames VALUES(1, 'f-000002.jpg', '/old/frames/f-000002.jpg', 1, NULL, 640, 360);
+INSERT INTO frames VALUES(2, 'f-000001.jpg', '/old/frames/f-000001.jpg', 0, NULL, 640, 360);
+INSERT INTO detections VALUES(1, 'det', 'emb', 1, NULL);
+INSERT INTO detections VALUES(2, 'det', 'emb', 0, NULL);
+INSERT INTO faces VALUES(7, 1, 'det', 0, 10, 20, 30, 40, 0.9, '');
+INSERT INTO embeddings VALUES(7, 'emb', 1, 'euclidean', X'0000803F');
+)sql";
+
+TEST(FaceStore, UpgradesAStoreOfSchema2InPlaceLosingNothing) {
+  auto path = fresh("castnet_store_v2.sqlite");
+  std::ofstream(path.string() + ".sql") << kStoreOfSchema2;
+  ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.executescript(open(sys.argv[2]).read()); "
+                                  "c.commit()\" {} {}.sql", test::python(), path.string(), path.string())),
+            0);
+  FaceStore store(path);
+  auto broadcasts = store.broadcasts();
+  ASSERT_EQ(broadcasts.size(), 1u) << "the folder's frames become one broadcast";
+  EXPECT_EQ(broadcasts[0].name, "frames");
+  EXPECT_EQ(broadcasts[0].input, "/old/frames");
+  auto frames = store.frames();
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].name, "f-000001.jpg");
+  EXPECT_EQ(frames[0].broadcast_id, broadcasts[0].id);
+  EXPECT_EQ(store.done_locations(broadcasts[0].id, "det", "emb").size(), 2u) << "an extraction resumes where 0.1 left it";
+  auto faces = store.faces("det");
+  ASSERT_EQ(faces.size(), 1u);
+  EXPECT_EQ(faces[0].id, 7);
+  EXPECT_FLOAT_EQ(store.embeddings(faces, "emb").row(0)[0], 1.0f);
+  // Opened again: already upgraded, nothing changes.
+  FaceStore again(path);
+  EXPECT_EQ(again.broadcasts().size(), 1u);
 }
 
 TEST(FaceStore, RefusesAFileThatIsNotAStore) {
