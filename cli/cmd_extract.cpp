@@ -9,6 +9,8 @@
 #include "castnet/core/inputs.hpp"
 #include "castnet/core/system.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "distributed.hpp"
+#include "mpi.hpp"
 #include "session.hpp"
 
 namespace castnet::cli {
@@ -41,8 +43,8 @@ void print_overall(const ExtractSummary& total, std::size_t k, std::size_t n, do
   std::fprintf(stderr, "extract: %zu of %zu broadcasts, %zu frames, %.0f s elapsed, ETA %.0f s\n", k, n, total.frames, elapsed, eta);
 }
 
-// One input, the k-th of n: opened, registered as a broadcast and extracted (unless an earlier
-// run finished it). An input that cannot be read adds its sentence to `failed`.
+}  // namespace
+
 ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, std::size_t n, const Options& o, const Session& session,
                              Extractor& extractor, FaceStore& store, std::vector<std::string>& failed) {
   ExtractSummary s;
@@ -75,12 +77,11 @@ ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, 
   return s;
 }
 
-}  // namespace
-
 std::vector<std::string> extract_step(const Options& o, const Session& session) {
   const auto started = std::chrono::steady_clock::now();
-  auto inputs = expand_inputs(o.inputs);
-  if (inputs.empty()) throw Error(ExitCode::input, "No input was given; pass folders of frames, ZIPs of frames or videos.");
+  auto inputs = select_shard(expand_inputs(o.inputs), o.shard);
+  if (inputs.empty() && o.shard.empty()) throw Error(ExitCode::input, "No input was given; pass folders of frames, ZIPs of frames or videos.");
+  if (mpi().active()) return extract_distributed(o, session, inputs);
   FaceStore store = open_store(o, true);
   ExtractOptions opt;
   opt.threads = o.threads;
@@ -106,7 +107,7 @@ std::vector<std::string> extract_step(const Options& o, const Session& session) 
   if (total.detections_reused)
     fmt::print("extract: {} frames reused the faces '{}' had found; only the embedder ran on them\n", total.detections_reused,
                total.detector_key);
-  if (failed.size() == inputs.size()) throw Error(ExitCode::input, failed.size() == 1 ? failed.front() : fmt::format(
+  if (!failed.empty() && failed.size() == inputs.size()) throw Error(ExitCode::input, failed.size() == 1 ? failed.front() : fmt::format(
       "None of the {} inputs could be read (see the warnings above).", inputs.size()));
   if (!failed.empty())
     failed = {fmt::format("{} of {} inputs could not be read (see the warnings above); the other {} are in the store.",
@@ -129,6 +130,7 @@ void add_extract_options(CLI::App* cmd, Options& o) {
 void add_extract_command(CLI::App& app, Options& o) {
   auto* ex = app.add_subcommand("extract", "Detect and embed faces into OUT/castnet.sqlite (resumes where it stopped)");
   add_extract_options(ex, o);
+  ex->add_option("--shard", o.shard, "extract only inputs k with k % N == I (I/N), for job arrays; then `castnet merge`");
   add_store_options(ex, o);
   ex->callback([&o] { fail_if(extract_step(o, Session())); });
 }

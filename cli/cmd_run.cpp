@@ -1,5 +1,6 @@
 // `castnet run FRAMES -o OUT`: extract, cluster and connect in one go.
 #include "castnet/core/pipeline_file.hpp"
+#include "mpi.hpp"
 #include "session.hpp"
 
 namespace castnet::cli {
@@ -23,6 +24,7 @@ void add_run_command(CLI::App& app, Options& o) {
     }
     // A batch with an unreadable input still gives the network of the others, then says so.
     auto failed = extract_step(o, session);
+    if (mpi().rank != 0) return;  // under mpirun, rank 0 clusters and connects the merged store
     cluster_step(o, session);
     graph_step(o, session);
     fail_if(failed);

@@ -1,5 +1,6 @@
 // The `castnet` subcommands, one file each. Each is thin: parse (CLI11), call core, print.
 #pragma once
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@ namespace castnet::cli {
 struct Options {
   std::vector<std::string> inputs;  // folders, ZIPs, videos, list files
   std::string source;               // a frame source to use for every input, instead of by type
+  std::string shard;                // "I/N": extract only the inputs k with k % N == I
   std::string out;
   // Stages as written on the command line; empty: from --pipeline/--preset, else the default.
   std::string detector, embedder, clusterer, edges;
@@ -39,6 +41,8 @@ void add_plugins_command(CLI::App& app, Options& o);
 void add_eval_command(CLI::App& app, Options& o);
 void add_synth_command(CLI::App& app, Options& o);
 void add_compare_command(CLI::App& app, Options& o);
+void add_merge_command(CLI::App& app, Options& o);
+
 
 // The stages `run` chains, each also a command of its own. extract_step returns one sentence
 // if some inputs of a batch could not be read (the others are extracted); fail_if throws it.

@@ -4,8 +4,23 @@
 
 #include "castnet/sdk/errors.hpp"
 #include "commands.hpp"
+#include "mpi.hpp"
+
+namespace castnet::cli {
+int run_command(int argc, char** argv);
+}
 
 int main(int argc, char** argv) {
+  castnet::cli::init_mpi(&argc, &argv);
+  int rc = castnet::cli::run_command(argc, argv);
+  if (rc != 0 && castnet::cli::mpi().active()) castnet::cli::abort_mpi(rc);
+  castnet::cli::finalize_mpi();
+  return rc;
+}
+
+namespace castnet::cli {
+
+int run_command(int argc, char** argv) {
   CLI::App app{"castnet: who appears alongside whom in a broadcast, as a network for Gephi"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "castnet " CASTNET_VERSION);
@@ -18,6 +33,7 @@ int main(int argc, char** argv) {
   castnet::cli::add_eval_command(app, options);
   castnet::cli::add_synth_command(app, options);
   castnet::cli::add_compare_command(app, options);
+  castnet::cli::add_merge_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -32,3 +48,5 @@ int main(int argc, char** argv) {
   }
   return 0;
 }
+
+}  // namespace castnet::cli

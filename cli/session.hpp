@@ -2,6 +2,7 @@
 // (its warnings printed once), the plugins' context, the stages the options name, the store.
 #pragma once
 #include <filesystem>
+#include <vector>
 
 #include "castnet/core/pipeline_file.hpp"
 #include "castnet/core/registry.hpp"
@@ -26,6 +27,9 @@ class Session {
 std::filesystem::path store_path(const Options& o);
 // `create`: make OUT and a new store if needed; otherwise the store must exist (Error(store)).
 FaceStore open_store(const Options& o, bool create);
+// Merges shard stores into `into` (their extraction summaries add up).
+void merge_stores(FaceStore& into, const std::vector<std::filesystem::path>& shards);
+
 // --preset or --pipeline first, then any stage given on its own.
 PipelineSpec stages(const Options& o);
 

@@ -113,6 +113,11 @@ const PluginDescriptor& PluginRegistry::find(PluginKind kind, const std::string&
                                 to_string(kind), name, fmt::join(names, ", ")));
 }
 
+std::string PluginRegistry::key(PluginKind kind, const StageSpec& spec) const {
+  const PluginDescriptor& d = find(kind, spec.plugin);
+  return canonical_spec(d.name, d.params, validate_params(d.name, d.params, spec.raw));
+}
+
 std::shared_ptr<Stage> PluginRegistry::create_stage(PluginKind kind, const StageSpec& spec,
                                                     const PluginContext& ctx, std::string* canonical) const {
   const PluginDescriptor& d = find(kind, spec.plugin);

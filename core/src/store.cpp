@@ -99,7 +99,7 @@ std::int64_t FaceStore::add_broadcast(const StoredBroadcast& b) {
 }
 
 std::vector<StoredBroadcast> FaceStore::broadcasts() const {
-  Statement q(db_, "SELECT id, name, channel, start, source, input FROM broadcasts ORDER BY start, id");
+  Statement q(db_, "SELECT id, name, channel, start, source, input FROM broadcasts ORDER BY start, name, input");
   std::vector<StoredBroadcast> out;
   while (q.step()) {
     StoredBroadcast b{q.integer(0), q.text(1), q.text(2), std::nullopt, q.text(4), q.text(5)};
@@ -107,6 +107,13 @@ std::vector<StoredBroadcast> FaceStore::broadcasts() const {
     out.push_back(std::move(b));
   }
   return out;
+}
+
+std::optional<std::int64_t> FaceStore::broadcast_of(const std::string& input) const {
+  Statement q(db_, "SELECT id FROM broadcasts WHERE input=?");
+  q.bind(1, input);
+  if (!q.step()) return std::nullopt;
+  return q.integer(0);
 }
 
 void FaceStore::mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) {
@@ -202,7 +209,7 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
 
 std::vector<StoredFrame> FaceStore::frames() const {
   Statement q(db_, "SELECT fr.id, fr.name, fr.location, fr.seq, fr.broadcast_id, fr.seconds FROM frames fr "
-                   "JOIN broadcasts b ON b.id = fr.broadcast_id ORDER BY b.start, b.id, fr.seq, fr.name");
+                   "JOIN broadcasts b ON b.id = fr.broadcast_id ORDER BY b.start, b.name, b.input, fr.seq, fr.name");
   std::vector<StoredFrame> out;
   while (q.step()) {
     StoredFrame f{q.integer(0), q.text(1), q.text(2), static_cast<long>(q.integer(3)), q.integer(4), std::nullopt};
@@ -215,7 +222,7 @@ std::vector<StoredFrame> FaceStore::frames() const {
 std::vector<StoredFace> FaceStore::faces(const std::string& detector) const {
   Statement q(db_, "SELECT f.id, f.frame_id, f.idx, f.left, f.top, f.right, f.bottom, f.score, f.landmarks "
                    "FROM faces f JOIN frames fr ON fr.id = f.frame_id JOIN broadcasts b ON b.id = fr.broadcast_id "
-                   "WHERE f.detector=? ORDER BY b.start, b.id, fr.seq, fr.name, f.idx");
+                   "WHERE f.detector=? ORDER BY b.start, b.name, b.input, fr.seq, fr.name, f.idx");
   q.bind(1, detector);
   std::vector<StoredFace> out;
   while (q.step()) {

@@ -25,6 +25,8 @@ class PluginRegistry {
   const std::vector<std::string>& warnings() const { return warnings_; }
   // Throws Error(usage) naming the kind and the plugins that exist.
   const PluginDescriptor& find(PluginKind kind, const std::string& name) const;
+  // The key under which the store keeps what this stage produces, without building it.
+  std::string key(PluginKind kind, const StageSpec& spec) const;
 
   // Builds a stage from what the user wrote. The instance keeps its library loaded.
   template <class T>

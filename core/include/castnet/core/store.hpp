@@ -75,7 +75,11 @@ class FaceStore {
 
   // Registers a broadcast (idempotent: by its input) and returns its id.
   std::int64_t add_broadcast(const StoredBroadcast& b);
-  std::vector<StoredBroadcast> broadcasts() const;  // broadcast order: by start, then as added
+  // Broadcast order: by start, then name and input, so that stores filled in any order (shards
+  // merged, inputs given in another order) read alike.
+  std::vector<StoredBroadcast> broadcasts() const;
+  // The broadcast stored for an input (its absolute path), if any.
+  std::optional<std::int64_t> broadcast_of(const std::string& input) const;
   // A broadcast whose every frame was extracted with (detector, embedder) is marked done, so a
   // later run with more inputs does not open it again.
   void mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder);
@@ -105,6 +109,11 @@ class FaceStore {
   std::optional<ClusteringRun> latest_clustering() const;
   // What save_clustering stored, for these faces (-1 for a face it did not label).
   Clustering clustering(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const;
+
+  // Adds what another store holds (a shard of the same run): broadcasts, frames, detections,
+  // faces and embeddings, matched by input and frame location; what is here already stays.
+  // One transaction: a merge that fails leaves this store as it was.
+  void merge_from(const std::filesystem::path& shard);
 
   void set_meta(const std::string& key, const std::string& value);
   std::optional<std::string> meta(const std::string& key) const;
