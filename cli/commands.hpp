@@ -1,6 +1,5 @@
 // The `castnet` subcommands, one file each. Each is thin: parse (CLI11), call core, print.
 #pragma once
-#include <filesystem>
 #include <string>
 #include <vector>
 
