@@ -33,6 +33,9 @@ void add_merge_command(CLI::App& app, Options& o) {
     for (const auto& s : shards) {
       fs::path p = fs::is_directory(s) ? fs::path(s) / "castnet.sqlite" : fs::path(s);
       if (!fs::is_regular_file(p)) throw Error(ExitCode::store, fmt::format("{} is not a face store nor a folder holding one.", s));
+      std::error_code ec;
+      if (fs::equivalent(p, store_path(o), ec))
+        throw Error(ExitCode::usage, fmt::format("{} is OUT's own store; name the shards' stores, not the one they merge into.", s));
       paths.push_back(p);
     }
     FaceStore store = open_store(o, true);

@@ -74,6 +74,10 @@ TEST_F(Distributed, ShardsMergedGiveTheSerialRun) {
   EXPECT_NE(bad.output.find("--shard takes I/N with 0 <= I < N"), std::string::npos) << bad.output;
   bad = test::castnet_cli(fmt::format("merge {0}/nothing-here -o {0}/merged", dir_.string()));
   EXPECT_EQ(bad.code, 6) << bad.output;
+  bad = test::castnet_cli(fmt::format("merge {0}/merged -o {0}/merged", dir_.string()));
+  EXPECT_EQ(bad.code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("is OUT's own store"), std::string::npos) << bad.output;
+  expect_same_as_serial("merged");  // and nothing was changed by the refused merge
 }
 
 TEST_F(Distributed, AMissingShardIsExtractedByTheNextRun) {
