@@ -98,7 +98,7 @@ std::vector<std::string> extract_step(const Options& o, const Session& session) 
   }
   BlasInfo blas = blas_info();
   if (!blas.optimized) std::fprintf(stderr, "warning: dlib runs on %s; embeddings are ~15x slower than with OpenBLAS.\n", blas.name.c_str());
-  if (!o.quiet) fmt::print("extract: built for {}, BLAS: {}\n", build_isa(), blas.name);
+  if (!o.quiet && total.processed > 0) fmt::print("extract: built for {}, BLAS: {}\n", build_isa(), blas.name);
   if (inputs.size() > 1) {
     double rate = total.seconds > 0 ? total.processed / total.seconds : 0;
     fmt::print("extract: {} broadcasts, {} frames ({} done before), {} faces, {} unreadable, {:.1f} s ({:.2f} frames/s)\n",
