@@ -143,7 +143,8 @@ ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, Fa
   long seq = 0;
   std::atomic<std::size_t> reused{0};
   auto pull = [&]() -> std::optional<PulledFrame> {
-    while (auto f = source.next()) {
+    auto wanted = [&](const std::string& location) { return !done.count(location); };
+    while (auto f = source.next_if(wanted)) {
       long s = seq++;
       if (done.count(f->location)) {
         ++summary.resumed;

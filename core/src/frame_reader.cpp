@@ -38,7 +38,7 @@ std::set<std::string> FrameReader::read(const StoredBroadcast& b, const std::set
   };
   std::size_t left = wanted.size();
   while (left > 0) {
-    auto f = source->next();
+    auto f = source->next_if([&](const std::string& location) { return wanted.count(location) > 0; });
     if (!f) break;
     if (!wanted.count(f->location)) continue;
     --left;

@@ -44,10 +44,15 @@ class FolderSource final : public FrameSource {
   }
 
   std::optional<SourceFrame> next() override {
+    return next_if([](const std::string&) { return true; });
+  }
+
+  std::optional<SourceFrame> next_if(const std::function<bool(const std::string&)>& wanted) override {
     if (next_ >= names_.size()) return std::nullopt;
     SourceFrame f;
     f.name = names_[next_++];
     f.location = (dir_ / f.name).string();
+    if (!wanted(f.location)) return f;  // not read at all
     std::ifstream in(f.location, std::ios::binary);
     if (!in) f.error = "cannot be opened";
     else f.encoded.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

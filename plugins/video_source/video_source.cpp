@@ -39,6 +39,10 @@ class VideoSource final : public FrameSource {
   }
 
   std::optional<SourceFrame> next() override {
+    return next_if([](const std::string&) { return true; });
+  }
+
+  std::optional<SourceFrame> next_if(const std::function<bool(const std::string&)>& wanted) override {
     // Frames before the next sample time are grabbed (demuxed and decoded) but not converted.
     const double due = double(sample_) * interval_;
     for (;;) {
@@ -52,6 +56,10 @@ class VideoSource final : public FrameSource {
       f.location = fmt::format("{}#t={:.3f}", input_, t);
       f.seconds = t;
       cv::Mat bgr;
+      if (!wanted(f.location)) {
+        ++sample_;
+        return f;  // timed and named, but not converted
+      }
       if (!capture_.retrieve(bgr) || bgr.empty()) f.error = "cannot be decoded";
       else cv::cvtColor(bgr, f.rgb, bgr.channels() == 4 ? cv::COLOR_BGRA2RGB : cv::COLOR_BGR2RGB);
       ++sample_;

@@ -51,11 +51,16 @@ class ZipSource final : public FrameSource {
   }
 
   std::optional<SourceFrame> next() override {
+    return next_if([](const std::string&) { return true; });
+  }
+
+  std::optional<SourceFrame> next_if(const std::function<bool(const std::string&)>& wanted) override {
     if (next_ >= members_.size()) return std::nullopt;
     const auto& [name, index] = members_[next_++];
     SourceFrame f;
     f.name = name;
     f.location = input_ + "!/" + name;
+    if (!wanted(f.location)) return f;  // not decompressed at all
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(archive_, index, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {

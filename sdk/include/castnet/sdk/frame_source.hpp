@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,14 @@ class FrameSource : public Stage {
   // The next frame in broadcast order, or nothing after the last. Called from one thread at a
   // time.
   virtual std::optional<SourceFrame> next() = 0;
+  // Like next(), but only a frame for which wanted(location) holds carries its pixels; the
+  // others come with their name and location alone. Resumed runs and face crops ask for few of
+  // a broadcast's frames; a source that can pass over a frame without reading it overrides this.
+  virtual std::optional<SourceFrame> next_if(const std::function<bool(const std::string& location)>& wanted) {
+    auto f = next();
+    if (f && !wanted(f->location)) f->encoded.clear(), f->rgb.release();
+    return f;
+  }
   // How many frames the input holds, where the source knows before reading them (progress).
   virtual std::optional<std::size_t> size_hint() const { return std::nullopt; }
   // What the source noticed while opening that the user should hear (a ZIP member skipped).
