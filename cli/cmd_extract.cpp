@@ -49,25 +49,30 @@ ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, 
                              Extractor& extractor, FaceStore& store, std::vector<std::string>& failed) {
   ExtractSummary s;
   s.detector_key = extractor.detector_key(), s.embedder_key = extractor.embedder_key();
-  OpenInput in;
-  try {
-    in = open_input(session.registry(), session.context(), input, source_for(o, input));
-  } catch (const Error& e) {
-    if (e.code() != ExitCode::input) throw;
-    if (n > 1) std::fprintf(stderr, "warning: %s\n", e.what());  // the other broadcasts go on
-    failed.push_back(e.what());
-    return s;
-  }
-  for (const auto& w : in.source->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
-  std::int64_t id = store.add_broadcast(in.broadcast);
-  if (store.is_done(id, s.detector_key, s.embedder_key)) {  // finished by an earlier run: not read again
+  std::optional<std::int64_t> id = finished_broadcast(store, input, s.detector_key, s.embedder_key);
+  std::string name = input.filename().string();
+  if (id) {  // finished by an earlier run: not even opened again
     s.broadcasts = 1;
-    s.frames = s.resumed = store.done_locations(id, s.detector_key, s.embedder_key).size();
+    s.frames = s.resumed = store.done_locations(*id, s.detector_key, s.embedder_key).size();
+    for (const auto& b : store.broadcasts())
+      if (b.id == *id) name = b.name;
   } else {
-    s = extractor.run(*in.source, id, store, in.broadcast.name);
+    OpenInput in;
+    try {
+      in = open_input(session.registry(), session.context(), input, source_for(o, input));
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::input) throw;
+      if (n > 1) std::fprintf(stderr, "warning: %s\n", e.what());  // the other broadcasts go on
+      failed.push_back(e.what());
+      return s;
+    }
+    for (const auto& w : in.source->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+    id = store.add_broadcast(in.broadcast);
+    name = in.broadcast.name;
+    s = extractor.run(*in.source, *id, store, name);
   }
-  print_broadcast(s, in.broadcast.name, k + 1, n);
-  auto unreadable = store.unreadable(id, s.detector_key);
+  print_broadcast(s, name, k + 1, n);
+  auto unreadable = store.unreadable(*id, s.detector_key);
   if (s.frames > 0 && unreadable.size() == s.frames) {
     std::string why = fmt::format("No frame in {} could be read as an image (the first, {}: {}).", input.string(),
                                   unreadable.front().first, unreadable.front().second);

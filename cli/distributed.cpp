@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "castnet/core/extract.hpp"
+#include "castnet/core/inputs.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "distributed.hpp"
 #include "mpi.hpp"
@@ -43,10 +44,8 @@ std::vector<std::string> coordinate(const Options& o, const Session& session, co
   const std::string det = session.registry().key(PluginKind::detector, p.detector);
   const std::string emb = session.registry().key(PluginKind::embedder, p.embedder);
   std::vector<int> todo;
-  for (std::size_t k = inputs.size(); k-- > 0;) {
-    auto id = store.broadcast_of(fs::absolute(inputs[k]).lexically_normal().string());
-    if (!id || !store.is_done(*id, det, emb)) todo.push_back(int(k));
-  }
+  for (std::size_t k = inputs.size(); k-- > 0;)
+    if (!finished_broadcast(store, inputs[k], det, emb)) todo.push_back(int(k));
   std::fprintf(stderr, "extract: %zu of %zu broadcasts to do, on %d ranks\n", todo.size(), inputs.size(), mpi().size - 1);
   int finished = 0, failed = 0;
   while (finished < mpi().size - 1) {

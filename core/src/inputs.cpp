@@ -21,6 +21,9 @@ std::string lower_suffix(const fs::path& p) {
   return ext;
 }
 
+// How the store names an input: its absolute, normalised path.
+std::string input_key(const fs::path& input) { return fs::absolute(input).lexically_normal().string(); }
+
 bool is_list_file(const fs::path& p) {
   std::string ext = lower_suffix(p);
   return (ext == ".txt" || ext == ".list") && fs::is_regular_file(p);
@@ -74,7 +77,7 @@ OpenInput open_input(const PluginRegistry& reg, const PluginContext& ctx, const 
   OpenInput out;
   out.source = reg.create<FrameSource>(PluginKind::frame_source, spec, ctx, &out.broadcast.source);
   out.source->open(input);
-  fs::path abs = fs::absolute(input).lexically_normal();
+  fs::path abs = input_key(input);
   out.broadcast.input = abs.string();
   out.broadcast.name = (fs::is_directory(abs, ec) ? abs.filename() : abs.stem()).string();
   if (auto ve = parse_visual_explorer_broadcast(out.broadcast.name)) {
@@ -82,6 +85,13 @@ OpenInput open_input(const PluginRegistry& reg, const PluginContext& ctx, const 
     out.broadcast.start = ve->start;
   }
   return out;
+}
+
+std::optional<std::int64_t> finished_broadcast(const FaceStore& store, const fs::path& input, const std::string& detector,
+                                               const std::string& embedder) {
+  auto id = store.broadcast_of(input_key(input));
+  if (id && store.is_done(*id, detector, embedder)) return id;
+  return std::nullopt;
 }
 
 std::shared_ptr<FrameSource> reopen(const PluginRegistry& reg, const PluginContext& ctx, const StoredBroadcast& b) {

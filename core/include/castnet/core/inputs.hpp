@@ -30,6 +30,11 @@ struct OpenInput {
 OpenInput open_input(const PluginRegistry& reg, const PluginContext& ctx, const std::filesystem::path& input,
                      const std::optional<StageSpec>& source = std::nullopt);
 
+// The broadcast an input was stored as, if an earlier run finished extracting it with this
+// (detector, embedder): it need not even be opened again.
+std::optional<std::int64_t> finished_broadcast(const FaceStore& store, const std::filesystem::path& input,
+                                               const std::string& detector, const std::string& embedder);
+
 // Opens a stored broadcast's input again with the source that read it (for face crops).
 std::shared_ptr<FrameSource> reopen(const PluginRegistry& reg, const PluginContext& ctx, const StoredBroadcast& b);
 
