@@ -1,6 +1,9 @@
 // dlib's Chinese whispers graph clustering, as dlib's dnn_face_recognition_ex.cpp uses it: an
 // edge between every two faces closer than `threshold` (and from each face to itself), then
-// dlib::chinese_whispers. Every face gets a person; groups smaller than min_size are noise.
+// dlib::chinese_whispers. The pairs come from the shared neighbour engine; the graph itself is
+// held in memory, as dlib needs it, so this clusterer suits an episode or a season rather than
+// a year with an anchor on screen all year (their pairs number in the billions). Every face gets a person; groups smaller than min_size are noise.
+#include <algorithm>
 #include <map>
 
 #include <dlib/clustering.h>
@@ -19,18 +22,20 @@ class ChineseWhispers final : public Clusterer {
   bool supports(Metric) const override { return true; }
 
   Clustering cluster(const EmbeddingSet& x) override {
-    BruteForceIndex index(x);
+    auto index = make_neighbor_index(x);
     std::vector<dlib::sample_pair> edges;
-    std::vector<std::size_t> hits;
-    for (std::size_t i = 0; i < index.size(); ++i) {
-      index.within(i, threshold_, hits);
-      for (std::size_t j : hits)
-        if (j >= i && x.distance(i, j) < threshold_) edges.emplace_back(i, j);  // dlib's example: strictly closer
-    }
+    for (std::size_t i = 0; i < x.size(); ++i) edges.emplace_back(i, i);
+    index->pairs_within(threshold_, 0, [](auto, auto, auto&) {}, [&](std::size_t i, std::size_t j) {
+      if (x.distance(i, j) < threshold_) edges.emplace_back(std::min(i, j), std::max(i, j));  // dlib's example: strictly closer
+    });
+    // In the order of the brute-force scan this replaced, so that dlib's whispers go as before.
+    std::sort(edges.begin(), edges.end(), [](const dlib::sample_pair& a, const dlib::sample_pair& b) {
+      return a.index1() < b.index1() || (a.index1() == b.index1() && a.index2() < b.index2());
+    });
     std::vector<unsigned long> raw;
     dlib::rand rnd;  // dlib's default seed: the same input gives the same clusters
     dlib::chinese_whispers(edges, raw, iterations_, rnd);
-    raw.resize(index.size());
+    raw.resize(x.size());
     // Renumber by first face, dropping small groups to noise.
     std::map<unsigned long, std::size_t> size;
     for (auto l : raw) ++size[l];

@@ -3,9 +3,17 @@
 // first core point, and a border point reachable from two clusters joins the first. Labels
 // equal sklearn.cluster.DBSCAN's for the same input.
 //
-// Unlike scikit-learn we never hold every neighbourhood: one pass counts neighbours, a second
-// expands clusters, asking the index for one core point's neighbourhood at a time.
-#include <thread>
+// scikit-learn materialises every neighbourhood and then walks them; a year of faces has
+// neighbourhoods of 100,000 (an anchor on screen all year). Instead, on the shared neighbour
+// engine (castnet/sdk/neighbors.hpp), in three passes that never hold a neighbourhood:
+//   1. core flags: each point counts neighbours only until it has min_samples;
+//   2. clusters: the connected components of core points within eps (union-find), skipping
+//      every block of pairs whose core points are already one component;
+//   3. labels: components numbered by their smallest core index -- the order in which
+//      scikit-learn's scan starts them -- and each border point takes the smallest label among
+//      its core neighbours, the cluster that scan reaches it from first.
+#include <algorithm>
+#include <numeric>
 
 #include "castnet/sdk/neighbors.hpp"
 #include "castnet/sdk/plugin.hpp"
@@ -13,56 +21,128 @@
 namespace castnet {
 namespace {
 
+class UnionFind {
+ public:
+  explicit UnionFind(std::size_t n) : parent_(n) { std::iota(parent_.begin(), parent_.end(), std::size_t{0}); }
+  std::size_t find(std::size_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];  // path halving
+    return x;
+  }
+  void unite(std::size_t a, std::size_t b) {
+    a = find(a), b = find(b);
+    if (a != b) parent_[std::max(a, b)] = std::min(a, b);
+  }
+
+ private:
+  std::vector<std::size_t> parent_;
+};
+
 class Dbscan final : public Clusterer {
  public:
-  Dbscan(double eps, std::size_t min_samples, int threads) : eps_(eps), min_samples_(min_samples), threads_(threads) {}
+  Dbscan(double eps, std::size_t min_samples, bool approximate, bool brute, int threads)
+      : eps_(eps), min_samples_(min_samples), approximate_(approximate), brute_(brute), threads_(threads) {}
 
   bool supports(Metric) const override { return true; }  // any metric the index can measure
 
   Clustering cluster(const EmbeddingSet& x) override {
-    BruteForceIndex index(x);
-    const std::size_t n = index.size();
-    std::vector<std::size_t> counts = index.count_within(eps_, threads_);
-    std::vector<char> core(n);
-    for (std::size_t i = 0; i < n; ++i) core[i] = counts[i] >= min_samples_;
-
-    Clustering out;
-    out.labels.assign(n, -1);
-    int label = 0;
-    std::vector<std::size_t> stack, hits;
-    for (std::size_t seed = 0; seed < n; ++seed) {
-      if (out.labels[seed] != -1 || !core[seed]) continue;
-      out.labels[seed] = label;
-      stack.push_back(seed);
-      while (!stack.empty()) {
-        std::size_t p = stack.back();
-        stack.pop_back();
-        index.within(p, eps_, hits);
-        for (std::size_t q : hits) {
-          if (out.labels[q] != -1) continue;
-          out.labels[q] = label;
-          if (core[q]) stack.push_back(q);  // border points join but do not spread
-        }
-      }
-      ++label;
-    }
-    return out;
+    auto index = index_of(x);
+    std::vector<std::size_t> counts = index->count_within(eps_, min_samples_, threads_);
+    std::vector<char> core(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) core[i] = counts[i] >= min_samples_;
+    UnionFind components = join_cores(x, core);
+    return label(*index, counts, core, components);
   }
 
  private:
+  std::unique_ptr<NeighborIndex> index_of(const EmbeddingSet& x) const {
+    if (approximate_) return make_approximate_index(x);
+    if (brute_) return std::make_unique<BruteForceIndex>(x);
+    return make_neighbor_index(x, threads_);
+  }
+
+  // The clusters: core points joined by every pair within eps. Only core points take part, and
+  // they sit nearer their identity's centre than the rest, so a search among them alone reaches
+  // far fewer pairs. Rows of a block already in the one component of all its columns are skipped.
+  UnionFind join_cores(const EmbeddingSet& x, const std::vector<char>& core) const {
+    std::vector<std::size_t> cores;  // index in core_points -> index in x
+    EmbeddingSet core_points{x.dim, x.metric, {}};
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (core[i]) {
+        cores.push_back(i);
+        core_points.data.insert(core_points.data.end(), x.row(i), x.row(i) + x.dim);
+      }
+    UnionFind components(cores.size());
+    auto still_to_join = [&](std::span<const std::size_t> rows, std::span<const std::size_t> cols, std::vector<char>& keep) {
+      std::size_t root = components.find(cols[0]);
+      for (std::size_t j : cols)
+        if (components.find(j) != root) return;  // columns of several clusters: every row may join
+      for (std::size_t k = 0; k < rows.size(); ++k) keep[k] = components.find(rows[k]) != root;
+    };
+    index_of(core_points)->pairs_within(eps_, threads_, still_to_join,
+                                         [&](std::size_t i, std::size_t j) { components.unite(i, j); });
+    UnionFind joined(x.size());
+    for (std::size_t k = 0; k < cores.size(); ++k) joined.unite(cores[k], cores[components.find(k)]);
+    return joined;
+  }
+
+  // Clusters numbered by their smallest core point; a border point takes the smallest label
+  // among its core neighbours (see the top of the file for why these equal scikit-learn's).
+  Clustering label(const NeighborIndex& index, const std::vector<std::size_t>& counts, const std::vector<char>& core,
+                   UnionFind& components) const {
+    const std::size_t n = core.size();
+    Clustering out;
+    out.labels.assign(n, -1);
+    std::vector<int> label_of_root(n, -1);
+    int next = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!core[i]) continue;
+      int& label = label_of_root[components.find(i)];
+      if (label < 0) label = next++;
+      out.labels[i] = label;
+    }
+    std::vector<std::size_t> border;  // a border point has a neighbour besides itself
+    for (std::size_t i = 0; i < n; ++i)
+      if (!core[i] && counts[i] >= 2) border.push_back(i);
+    index.within_each(border, eps_, threads_, [&](std::size_t i, const std::vector<std::size_t>& hits) {
+      for (std::size_t j : hits)
+        if (core[j] && (out.labels[i] < 0 || out.labels[j] < out.labels[i])) out.labels[i] = out.labels[j];
+    });
+    return out;
+  }
+
   double eps_;
   std::size_t min_samples_;
+  bool approximate_, brute_;
   int threads_;
 };
 
+ParamSpec eps_spec() {
+  return ParamSpec{"eps", ParamType::real, 0.4, "neighbourhood radius (inclusive); 0.4 is the seed's, face_recognition suggests 0.6", 0.0, std::nullopt}.above_min();
+}
+ParamSpec min_samples_spec() {
+  return {"min_samples", ParamType::integer, std::int64_t{5}, "points within eps, itself included, that make a core point", 1.0, std::nullopt};
+}
+ParamSpec threads_spec() {
+  return ParamSpec{"threads", ParamType::integer, std::int64_t{0}, "workers for the neighbour search (0: all cores)", 0.0, 1024.0}.execution();
+}
+
+// Two names: the approximate search gives other labels, so it is another clusterer (another
+// key in the store), not a setting of this one.
 PluginDescriptorList descriptors() {
   return {{PluginKind::clusterer, "dbscan", "1.0",
            "density clusters with scikit-learn's DBSCAN semantics; any metric",
-           {ParamSpec{"eps", ParamType::real, 0.4, "neighbourhood radius (inclusive); 0.4 is the seed's, face_recognition suggests 0.6", 0.0, std::nullopt}.above_min(),
-            {"min_samples", ParamType::integer, std::int64_t{5}, "points within eps, itself included, that make a core point", 1.0, std::nullopt},
-            ParamSpec{"threads", ParamType::integer, std::int64_t{0}, "workers for the neighbour counts (0: all cores)", 0.0, 1024.0}.execution()},
+           {eps_spec(), min_samples_spec(),
+            ParamSpec{"algorithm", ParamType::text, std::string("tree"), "neighbour search: tree (the exact engine) or brute (every pair, the reference); the labels are the same", std::nullopt, std::nullopt, {"tree", "brute"}}.execution(),
+            threads_spec()},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
-             return std::make_unique<Dbscan>(p.real("eps"), static_cast<std::size_t>(p.integer("min_samples")),
+             return std::make_unique<Dbscan>(p.real("eps"), static_cast<std::size_t>(p.integer("min_samples")), false,
+                                             p.text("algorithm") == "brute", static_cast<int>(p.integer("threads")));
+           }},
+          {PluginKind::clusterer, "dbscan-hnsw", "1.0",
+           "DBSCAN on neighbours from an HNSW graph: approximate, may miss a few (docs/clustering-a-year.md); euclidean and cosine (others: exact)",
+           {eps_spec(), min_samples_spec(), threads_spec()},
+           [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
+             return std::make_unique<Dbscan>(p.real("eps"), static_cast<std::size_t>(p.integer("min_samples")), true, false,
                                              static_cast<int>(p.integer("threads")));
            }}};
 }

@@ -16,22 +16,25 @@ class HashGroups final : public Clusterer {
   bool supports(Metric m) const override { return m == Metric::hamming; }
 
   Clustering cluster(const EmbeddingSet& x) override {
-    BruteForceIndex index(x);
-    const std::size_t n = index.size();
+    auto index = make_neighbor_index(x);
+    const std::size_t n = index->size();
     std::vector<std::size_t> parent(n);
     std::iota(parent.begin(), parent.end(), 0);
     auto root = [&](std::size_t i) {
       while (parent[i] != i) i = parent[i] = parent[parent[i]];
       return i;
     };
-    std::vector<std::size_t> hits;
-    for (std::size_t i = 0; i < n; ++i) {
-      index.within(i, threshold_, hits);
-      for (std::size_t j : hits) {
-        std::size_t a = root(i), b = root(j);
-        if (a != b) parent[std::max(a, b)] = std::min(a, b);  // the smallest index leads
-      }
-    }
+    auto unite = [&](std::size_t i, std::size_t j) {
+      std::size_t a = root(i), b = root(j);
+      if (a != b) parent[std::max(a, b)] = std::min(a, b);  // the smallest index leads
+    };
+    // Rows already in the one group of every column need not be compared again.
+    index->pairs_within(threshold_, 0, [&](auto rows, auto cols, auto& keep) {
+      std::size_t r = root(cols[0]);
+      for (std::size_t j : cols)
+        if (root(j) != r) return;
+      for (std::size_t k = 0; k < rows.size(); ++k) keep[k] = root(rows[k]) != r;
+    }, unite);
     std::vector<std::size_t> size(n, 0);
     for (std::size_t i = 0; i < n; ++i) ++size[root(i)];
     // Number groups in order of their first face, as DBSCAN numbers clusters.

@@ -6,10 +6,12 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "castnet/sdk/neighbors.hpp"
 #include "castnet/sdk/parallel.hpp"
+#include "castnet/sdk/progress.hpp"
 #include "numpy_argsort.hpp"
 
 namespace castnet::hdbscan {
@@ -19,18 +21,9 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // The library's core distance: the sorted distances from a point (itself, at 0, included),
-// taken at index min_samples.
+// taken at index min_samples -- the k-th nearest distance of the shared neighbour engine.
 std::vector<double> core_distances(const EmbeddingSet& x, std::size_t k, int threads) {
-  const std::size_t n = x.size();
-  std::vector<double> core(n);
-  parallel_for(n, threads, [&](std::size_t i) {
-    thread_local std::vector<double> d;
-    d.resize(n);
-    for (std::size_t j = 0; j < n; ++j) d[j] = x.distance(i, j);
-    std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
-    core[i] = d[k];
-  });
-  return core;
+  return make_neighbor_index(x, threads)->kth_distance(k, threads);
 }
 
 // The library's UnionFind for label(): new clusters numbered n, n+1, ...
@@ -67,6 +60,56 @@ std::vector<std::size_t> bfs_hierarchy(const std::vector<LinkageRow>& h, std::si
   return result;
 }
 
+// best = min(best, mutual reachability of a and b), with the distance computed only when it can
+// matter. Prim's reads every remaining point at every step, n^2/2 in all: a float copy of the rows
+// halves what it reads, and the double distance is taken only where the float one, within its
+// error, could change best.
+class PrimScan {
+ public:
+  PrimScan(const EmbeddingSet& x, const std::vector<double>& core) : x_(x), core_(core) {
+    if (x.metric != Metric::euclidean) return;  // others: always the exact distance
+    rows_.resize(x.data.size());
+    norms_.resize(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      double nn = 0;
+      for (std::size_t d = 0; d < x.dim; ++d) nn += x.row(i)[d] * x.row(i)[d];
+      norms_[i] = nn;
+      for (std::size_t d = 0; d < x.dim; ++d) rows_[i * x.dim + d] = static_cast<float>(x.row(i)[d]);
+    }
+  }
+
+  void improve(std::size_t a, std::size_t b, double& best) const {
+    const double floor = std::max(core_[a], core_[b]);  // reachability is at least both
+    if (floor >= best) return;
+    if (!rows_.empty()) {
+      const double d2 = norms_[a] + norms_[b] - 2.0 * dot(a, b);
+      const double err = (double(x_.dim) + 16.0) * 0x1p-21 * (norms_[a] + norms_[b]) + 1e-30;
+      if (d2 + err <= floor * floor) {  // the distance is below both core distances
+        best = floor;
+        return;
+      }
+      if (d2 - err >= best * best) return;  // cannot improve
+    }
+    best = std::min(best, std::max(floor, x_.distance(a, b)));
+  }
+
+ private:
+  double dot(std::size_t a, std::size_t b) const {
+    const float *p = rows_.data() + a * x_.dim, *q = rows_.data() + b * x_.dim;
+    float lane[8] = {};  // eight independent sums: vectorised without reordering one sum
+    std::size_t d = 0;
+    for (; d + 8 <= x_.dim; d += 8)
+      for (std::size_t k = 0; k < 8; ++k) lane[k] += p[d + k] * q[d + k];
+    for (; d < x_.dim; ++d) lane[0] += p[d] * q[d];
+    return double(((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7])));
+  }
+
+  const EmbeddingSet& x_;
+  const std::vector<double>& core_;
+  std::vector<float> rows_;
+  std::vector<double> norms_;
+};
+
 }  // namespace
 
 std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_samples, int threads) {
@@ -74,25 +117,34 @@ std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_sa
   if (n < 2) return {};
   const std::size_t k = std::max<std::size_t>(1, std::min(n - 1, min_samples));
   std::vector<double> core = core_distances(x, k, threads);
-  auto reach = [&](std::size_t a, std::size_t b) { return std::max({core[a], core[b], x.distance(a, b)}); };
 
-  std::vector<std::size_t> remaining(n);
-  for (std::size_t i = 0; i < n; ++i) remaining[i] = i;
+  // Prim's algorithm as the library's mst_linkage_core: the next point is the first (lowest
+  // index) of those outside the tree at the smallest reachability, the edge recorded from the
+  // point added last. Each worker scans a contiguous range for its own first minimum.
+  PrimScan scan(x, core);
+  std::vector<char> in_tree(n, 0);
   std::vector<double> best(n, kInf);
   std::vector<LinkageRow> mst;
+  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads > 0 ? std::size_t(threads) : std::thread::hardware_concurrency(), n / 4096 + 1));
+  std::vector<std::pair<double, std::size_t>> firsts(workers);
   std::size_t current = 0;
   for (std::size_t step = 1; step < n; ++step) {
-    remaining.erase(std::find(remaining.begin(), remaining.end(), current));
-    parallel_for(remaining.size(), threads, [&](std::size_t r) {
-      std::size_t j = remaining[r];
-      best[j] = std::min(best[j], reach(current, j));
-    });
-    std::size_t pick = 0;  // first minimum, as numpy's argmin
-    for (std::size_t r = 1; r < remaining.size(); ++r)
-      if (best[remaining[r]] < best[remaining[pick]]) pick = r;
-    std::size_t next = remaining[pick];
-    mst.push_back({current, next, best[next], 0});
-    current = next;
+    in_tree[current] = 1;
+    parallel_for(workers, int(workers), [&](std::size_t w) {
+      std::pair<double, std::size_t> first{kInf, n};
+      for (std::size_t j = w * n / workers; j < (w + 1) * n / workers; ++j) {
+        if (in_tree[j]) continue;
+        scan.improve(current, j, best[j]);
+        if (best[j] < first.first || first.second == n) first = {best[j], j};
+      }
+      firsts[w] = first;
+    }, 1);
+    std::pair<double, std::size_t> pick{kInf, n};
+    for (const auto& f : firsts)
+      if (f.second < n && (pick.second == n || f.first < pick.first)) pick = f;
+    mst.push_back({current, pick.second, best[pick.second], 0});
+    current = pick.second;
+    if (step % 1024 == 0) report_progress("minimum spanning tree", step, n - 1);
   }
   std::vector<double> weights;
   for (const auto& e : mst) weights.push_back(e.distance);

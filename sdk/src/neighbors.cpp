@@ -1,17 +1,67 @@
+// The interface's defaults, written on within() and distance(): what BruteForceIndex does, and
+// the reference the exact engine is tested against (sdk/test/test_neighbors.cpp).
 #include "castnet/sdk/neighbors.hpp"
+
+#include <algorithm>
 
 #include "castnet/sdk/parallel.hpp"
 
 namespace castnet {
 
-std::vector<std::size_t> NeighborIndex::count_within(double radius, int threads) const {
+std::vector<std::size_t> NeighborIndex::count_within(double radius, std::size_t cap, int threads) const {
   std::vector<std::size_t> counts(size());
   parallel_for(size(), threads, [&](std::size_t i) {
     thread_local std::vector<std::size_t> hits;
     within(i, radius, hits);
-    counts[i] = hits.size();
+    counts[i] = std::min(cap, hits.size());
   });
   return counts;
+}
+
+void NeighborIndex::within_each(std::span<const std::size_t> points, double radius, int threads,
+                                const WithinVisitor& found) const {
+  parallel_for(points.size(), threads, [&](std::size_t k) {
+    thread_local std::vector<std::size_t> hits;
+    within(points[k], radius, hits);
+    found(points[k], hits);
+  });
+}
+
+std::vector<double> NeighborIndex::kth_distance(std::size_t k, int threads) const {
+  std::vector<double> kth(size());
+  parallel_for(size(), threads, [&](std::size_t i) {
+    thread_local std::vector<double> d;
+    d.resize(size());
+    for (std::size_t j = 0; j < size(); ++j) d[j] = distance(i, j);
+    std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
+    kth[i] = d[k];
+  });
+  return kth;
+}
+
+void NeighborIndex::nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const {
+  out.clear();
+  for (std::size_t j = 0; j < size(); ++j) out.push_back({j, distance(i, j)});
+  auto closer = [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+  };
+  k = std::min(k, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(k), out.end(), closer);
+  out.resize(k);
+}
+
+void NeighborIndex::pairs_within(double radius, int, const PairBlockFilter& wanted, const PairVisitor& found) const {
+  std::vector<std::size_t> hits;
+  std::vector<char> keep;
+  for (std::size_t i = 0; i < size(); ++i) {
+    std::span<const std::size_t> row(&i, 1);
+    within(i, radius, hits);
+    for (std::size_t j : hits) {
+      keep.assign(1, 1);
+      if (j > i) wanted(row, std::span<const std::size_t>(&j, 1), keep);
+      if (j > i && keep[0]) found(i, j);
+    }
+  }
 }
 
 void BruteForceIndex::within(std::size_t i, double radius, std::vector<std::size_t>& out) const {

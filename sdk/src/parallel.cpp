@@ -9,15 +9,16 @@
 
 namespace castnet {
 
-void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& f) {
+void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& f, std::size_t grain) {
   std::size_t t = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
-  t = std::min(t, std::max<std::size_t>(1, n / 64));  // tiny inputs: no thread start-up cost
+  grain = std::max<std::size_t>(1, grain);
+  t = std::min(t, std::max<std::size_t>(1, n / grain));  // tiny inputs: no thread start-up cost
   if (t <= 1) {
     for (std::size_t i = 0; i < n; ++i) f(i);
     return;
   }
   std::atomic<std::size_t> next{0};
-  const std::size_t chunk = 64;
+  const std::size_t chunk = grain;
   std::vector<std::thread> pool;
   std::mutex mu;
   std::exception_ptr failure;  // the first exception of any worker, rethrown on the caller's thread

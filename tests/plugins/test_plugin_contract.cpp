@@ -43,7 +43,7 @@ TEST(PluginContract, EveryPluginIsInstalled) {
   std::vector<std::string> names;
   for (const auto& d : test::registry().descriptors()) names.push_back(d.name);
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"chinese-whispers", "cooccurrence", "dbscan", "dlib-hog", "dlib-resnet", "folder",
+  EXPECT_EQ(names, (std::vector<std::string>{"chinese-whispers", "cooccurrence", "dbscan", "dbscan-hnsw", "dlib-hog", "dlib-resnet", "folder",
                                              "haar", "hash-groups", "hdbscan", "mmod", "phash", "video", "zip"}));
   for (const auto& d : test::registry().descriptors())
     EXPECT_EQ(d.kind == PluginKind::frame_source, !d.inputs.empty()) << d.name << ": a frame source says what it reads, no other kind does";

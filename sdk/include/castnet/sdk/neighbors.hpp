@@ -1,34 +1,79 @@
-// Radius neighbour search behind one small interface, so that a year of faces can move to an
-// approximate index (hnswlib) without touching the clusterers. Queries are one point at a time:
-// a clusterer never needs every neighbourhood in memory at once (scikit-learn's DBSCAN does,
-// and tops out near 120,000 faces on 24 GB).
+// Neighbour search behind one interface, shared by every clusterer (and any plugin's): range
+// queries, counts, k-nearest distances and the pairs within a radius. make_neighbor_index() gives
+// the exact engine (a ball tree with blocked GEMM distances, docs/cluster.md); BruteForceIndex
+// is the reference it is tested against. Queries are one point or one block at a time: nothing
+// ever holds every neighbourhood (scikit-learn's DBSCAN does, and tops out near 120,000 faces on
+// 24 GB).
+//
+// Exact means: every decision equals the one made by castnet::distance() in double precision on
+// the input, the same comparison the brute force makes, ties included.
 #pragma once
 #include <cstddef>
+#include <functional>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "castnet/sdk/embeddings.hpp"
 
 namespace castnet {
 
+struct Neighbor {
+  std::size_t index;
+  double distance;
+};
+
+// Asked before the distances of a block of candidate pairs (every row against every column) are
+// computed: clearing keep[r] drops row r from this block. keep arrives all set.
+using PairBlockFilter =
+    std::function<void(std::span<const std::size_t> rows, std::span<const std::size_t> cols, std::vector<char>& keep)>;
+using PairVisitor = std::function<void(std::size_t i, std::size_t j)>;
+
 class NeighborIndex {
  public:
   virtual ~NeighborIndex() = default;
   virtual std::size_t size() const = 0;
+  virtual double distance(std::size_t i, std::size_t j) const = 0;
   // Indices j (i itself included) with distance(i, j) <= radius, ascending.
   virtual void within(std::size_t i, double radius, std::vector<std::size_t>& out) const = 0;
-  // How many points lie within radius of each point, computed with `threads` workers.
-  virtual std::vector<std::size_t> count_within(double radius, int threads) const;
+  // within() for each of `points`, searched in blocks (far faster than one by one at scale):
+  // found(i, hits) once per point, from `threads` workers at once.
+  using WithinVisitor = std::function<void(std::size_t i, const std::vector<std::size_t>& hits)>;
+  virtual void within_each(std::span<const std::size_t> points, double radius, int threads, const WithinVisitor& found) const;
+  // For every point, how many points lie within radius (itself included), counted up to `cap`:
+  // a point stops searching once it has cap neighbours (DBSCAN asks for min_samples).
+  virtual std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads) const;
+  // For every point, the distance to its k-th nearest point, the point itself being the 0th
+  // (HDBSCAN's core distance; k < size()).
+  virtual std::vector<double> kth_distance(std::size_t k, int threads) const;
+  // The k nearest points to i (itself included), by distance, then index.
+  virtual void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const;
+  // Calls found(i, j) once for every unordered pair i != j within radius, in no set order,
+  // searching with `threads` workers. `wanted` may drop rows of a block whose pairs the caller
+  // no longer needs. Calls to wanted and found never overlap: they need no lock of their own.
+  virtual void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const;
 };
 
-// Exact: compares every pair, in double precision.
+// Exact: compares every pair, in double precision. The reference; slow past a few thousand.
 class BruteForceIndex final : public NeighborIndex {
  public:
   explicit BruteForceIndex(const EmbeddingSet& x) : x_(x) {}
   std::size_t size() const override { return x_.size(); }
+  double distance(std::size_t i, std::size_t j) const override { return x_.distance(i, j); }
   void within(std::size_t i, double radius, std::vector<std::size_t>& out) const override;
 
  private:
   const EmbeddingSet& x_;
 };
+
+// The exact engine for x (which must outlive it), built with `threads` workers (0: all cores).
+// Falls back to brute force where the tree cannot prune: a handful of points, cosine with a zero
+// row, hamming on components other than 0 and 1.
+std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x, int threads = 0);
+
+// Approximate (opt-in): an HNSW graph (hnswlib). What it returns is exact -- real distances,
+// real pairs -- but some neighbours may be missed, and pairs_within gives only the pairs among
+// each point's 32 nearest. Euclidean and cosine; other metrics get the exact engine.
+std::unique_ptr<NeighborIndex> make_approximate_index(const EmbeddingSet& x);
 
 }  // namespace castnet

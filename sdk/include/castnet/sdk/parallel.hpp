@@ -5,8 +5,9 @@
 
 namespace castnet {
 
-// Runs f(i) for i in [0, n) on `threads` workers (0: all cores), in contiguous blocks. An
-// exception thrown by f stops the work and is rethrown here.
-void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& f);
+// Runs f(i) for i in [0, n) on `threads` workers (0: all cores), each taking `grain`
+// consecutive items at a time (fewer than grain items: no extra thread). Big items want grain 1.
+// An exception thrown by f stops the work and is rethrown here.
+void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& f, std::size_t grain = 64);
 
 }  // namespace castnet

@@ -1,0 +1,362 @@
+// The exact engine: a ball tree (ball_tree.hpp) searched one block of queries at a time
+// (block_search.hpp). Float GEMM proposes; a pair whose float distance lies within the GEMM's
+// error of the radius is decided again by castnet::distance() in double on the input, so every
+// answer equals the brute force's.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include "ball_tree.hpp"
+#include "blas_threads.hpp"
+#include "block_search.hpp"
+#include "castnet/sdk/neighbors.hpp"
+#include "castnet/sdk/parallel.hpp"
+#include "castnet/sdk/progress.hpp"
+
+namespace castnet {
+namespace {
+
+using index::BlockSearch;
+using index::Tile;
+using index::Tree;
+
+// Leaves about the size of one identity: a face's neighbours are mostly in its own leaf, and a
+// query far from a leaf reaches only the leaf's outer shell (its points sorted by distance to the
+// centre). Smaller leaves only multiply the blocks a query visits: in 128 dimensions the triangle
+// inequality proves little about a ball, much about one point.
+constexpr std::size_t kLeafSize = 2048;
+constexpr std::size_t kBranching = 16;
+constexpr std::size_t kBlockSize = kLeafSize;  // queries searched together: a leaf
+constexpr std::size_t kSpareNeighbours = 4;  // kNN keeps a few more than k to prove its answer
+
+// Counts the points whose search is finished and reports them (castnet/sdk/progress.hpp).
+class SearchProgress {
+ public:
+  SearchProgress(std::string step, std::size_t total) : step_(std::move(step)), total_(total) {}
+  void add(std::size_t points) { report_progress(step_, done_ += points, total_); }
+
+ private:
+  std::string step_;
+  std::size_t total_;
+  std::atomic<std::size_t> done_{0};
+};
+
+class ExactIndex final : public NeighborIndex {
+ public:
+  explicit ExactIndex(const EmbeddingSet& x) : x_(x), tree_(index::build_tree(x, kLeafSize, kBranching, kBlockSize)) {
+    double max_norm2 = 0;
+    for (float n : tree_.space.norms) max_norm2 = std::max(max_norm2, double(n));
+    max_norm2_ = max_norm2;
+    slack_ = 1e-5 * (1.0 + std::sqrt(max_norm2));
+  }
+
+  std::size_t size() const override { return x_.size(); }
+  double distance(std::size_t i, std::size_t j) const override { return x_.distance(i, j); }
+  void within(std::size_t i, double radius, std::vector<std::size_t>& out) const override;
+  void within_each(std::span<const std::size_t> points, double radius, int threads, const WithinVisitor& found) const override;
+  std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads) const override;
+  std::vector<double> kth_distance(std::size_t k, int threads) const override;
+  void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const override;
+  void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const override;
+
+  // Whether tree positions q and c lie within the radius: the float distance where it is clear,
+  // the input's exact distance where it is not.
+  struct Radius {
+    const ExactIndex* index;
+    double radius, threshold;  // threshold: the radius in the tree's squared space
+    double bound2(std::size_t q) const { return threshold + index->tolerance(q); }
+    // Row r of the tile against its column k.
+    bool holds(const Tile& t, std::size_t r, std::size_t k) const {
+      const std::size_t q = t.rows[r];
+      double a = t.approx2(r, k), tol = index::tolerance(t.tree->space.norms[q], t.col_norms[k], t.tree->space.dim);
+      if (a < threshold - tol) return true;
+      if (a > threshold + tol) return false;
+      return index->x_.distance(index->input(q), index->input(t.cols[k])) <= radius;
+    }
+    // Calls f(c) for the columns c >= from of row r within the radius, in order, while f returns
+    // true. A float test first rejects what is clearly out, with margin for its own rounding.
+    template <class F>
+    void scan(const Tile& t, std::size_t r, std::size_t from, F&& f) const {
+      const auto& norms = t.tree->space.norms;
+      const double nq = norms[t.rows[r]], max2 = index->max_norm2_;
+      const float limit = std::nextafter(
+          float(threshold + index->tolerance(t.rows[r]) - nq + 0x1p-20 * (nq + max2)), std::numeric_limits<float>::infinity());
+      const float* dots = t.dots + r * t.n;
+      const std::size_t first = std::size_t(std::lower_bound(t.cols, t.cols + t.n, from) - t.cols);
+      for (std::size_t k = first; k < t.n; ++k)
+        if (t.col_norms[k] - 2.0f * dots[k] <= limit && holds(t, r, k) && !f(t.cols[k])) return;
+    }
+  };
+
+  std::size_t input(std::size_t position) const { return tree_.space.original[position]; }
+  double tolerance(std::size_t q) const { return index::tolerance(tree_.space.norms[q], max_norm2_, tree_.space.dim); }
+  Radius radius(double r) const { return {this, r, index::space_threshold(r, x_.metric)}; }
+  BlockSearch search() const { return BlockSearch(tree_, slack_); }
+  // The `keep` nearest candidates of one query by float distance (a max-heap).
+  struct Candidates {
+    std::vector<std::pair<double, std::size_t>> heap;  // (float distance^2, position)
+    void offer(double a, std::size_t c, std::size_t keep);
+    double bound2(std::size_t keep, double tolerance) const {
+      return heap.size() < keep ? std::numeric_limits<double>::infinity() : heap.front().first + tolerance;
+    }
+  };
+  // The exact k nearest of tree position p from its candidates; false when the float bounds
+  // cannot prove them (value_only: only the k-th distance need be right).
+  bool settle(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, bool value_only,
+              std::vector<Neighbor>& out) const;
+  bool try_nearest(std::size_t p, std::size_t k, std::size_t keep, bool value_only, std::vector<Neighbor>& out) const;
+
+  const EmbeddingSet& x_;
+  Tree tree_;
+  double max_norm2_ = 0, slack_ = 0;
+};
+
+void ExactIndex::within(std::size_t i, double r, std::vector<std::size_t>& out) const {
+  struct Visitor {
+    Radius r;
+    std::vector<std::size_t>& out;
+    double bound2(std::size_t q) const { return r.bound2(q); }
+    bool done() const { return false; }
+    void tile(const Tile& t) {
+      r.scan(t, 0, 0, [&](std::size_t c) {
+        out.push_back(r.index->input(c));
+        return true;
+      });
+    }
+  } v{radius(r), out};
+  out.clear();
+  const std::size_t p = tree_.space.position[i];
+  search().run(p, p + 1, v);
+  std::sort(out.begin(), out.end());
+}
+
+void ExactIndex::within_each(std::span<const std::size_t> points, double r, int threads, const WithinVisitor& found) const {
+  index::OneBlasThread one_blas_thread;
+  struct Visitor {
+    Radius r;
+    const std::vector<std::size_t>& group;  // tree positions, ascending
+    std::vector<std::vector<std::size_t>>& hits;
+    double bound2(std::size_t q) const { return r.bound2(q); }
+    bool done() const { return false; }
+    void tile(const Tile& t) {
+      for (std::size_t row = 0; row < t.m; ++row) {
+        auto& out = hits[std::size_t(std::lower_bound(group.begin(), group.end(), t.rows[row]) - group.begin())];
+        r.scan(t, row, 0, [&](std::size_t c) {
+          out.push_back(r.index->input(c));
+          return true;
+        });
+      }
+    }
+  };
+  // Queries in tree order, grouped by the query block they fall in: neighbours search together.
+  std::vector<std::size_t> order;
+  for (std::size_t i : points) order.push_back(tree_.space.position[i]);
+  std::sort(order.begin(), order.end());
+  std::vector<std::pair<std::size_t, std::size_t>> groups;  // [begin, end) into order
+  auto block_of = [&](std::size_t p) {
+    return std::upper_bound(tree_.blocks.begin(), tree_.blocks.end(), std::pair{p, SIZE_MAX}) - tree_.blocks.begin();
+  };
+  for (std::size_t k = 0; k < order.size(); ++k)
+    if (k == 0 || block_of(order[k]) != block_of(order[k - 1])) groups.emplace_back(k, k + 1);
+    else groups.back().second = k + 1;
+  SearchProgress progress("neighbourhoods", points.size());
+  parallel_for(groups.size(), threads, [&](std::size_t g) {
+    std::vector<std::size_t> group(order.begin() + std::ptrdiff_t(groups[g].first), order.begin() + std::ptrdiff_t(groups[g].second));
+    std::vector<std::vector<std::size_t>> hits(group.size());
+    Visitor v{radius(r), group, hits};
+    search().run(group, v);
+    for (std::size_t k = 0; k < group.size(); ++k) {
+      std::sort(hits[k].begin(), hits[k].end());
+      found(input(group[k]), hits[k]);
+    }
+    progress.add(group.size());
+  }, 1);
+}
+
+std::vector<std::size_t> ExactIndex::count_within(double r, std::size_t cap, int threads) const {
+  index::OneBlasThread one_blas_thread;
+  struct Visitor {
+    Radius r;
+    std::size_t cap;
+    std::vector<std::size_t>& count;  // by tree position
+    std::size_t open;
+    double bound2(std::size_t q) const { return count[q] < cap ? r.bound2(q) : -1.0; }
+    bool done() const { return open == 0; }
+    void tile(const Tile& t) {
+      for (std::size_t row = 0; row < t.m; ++row) {
+        std::size_t& n = count[t.rows[row]];
+        if (n >= cap) continue;  // done in an earlier chunk of this leaf
+        r.scan(t, row, 0, [&](std::size_t) { return ++n < cap; });
+        open -= n >= cap;
+      }
+    }
+  };
+  std::vector<std::size_t> by_position(size(), 0);
+  SearchProgress progress("neighbour counts", size());
+  parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
+    auto [begin, end] = tree_.blocks[b];
+    Visitor v{radius(r), cap, by_position, end - begin};
+    if (cap == 0) return;
+    search().run(begin, end, v);
+    progress.add(end - begin);
+  }, 1);
+  std::vector<std::size_t> counts(size());
+  for (std::size_t p = 0; p < size(); ++p) counts[input(p)] = by_position[p];
+  return counts;
+}
+
+void ExactIndex::Candidates::offer(double a, std::size_t c, std::size_t keep) {
+  if (heap.size() < keep) {
+    heap.emplace_back(a, c);
+    std::push_heap(heap.begin(), heap.end());
+  } else if (a < heap.front().first) {
+    std::pop_heap(heap.begin(), heap.end());
+    heap.back() = {a, c};
+    std::push_heap(heap.begin(), heap.end());
+  }
+}
+
+bool ExactIndex::settle(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, bool value_only,
+                        std::vector<Neighbor>& out) const {
+  out.clear();
+  for (const auto& [a, c] : found.heap) out.push_back({input(c), x_.distance(input(p), input(c))});
+  std::sort(out.begin(), out.end(), [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+  });
+  out.resize(std::min(k, out.size()));
+  if (found.heap.size() < keep) return true;  // every point was a candidate
+  // Every point left out has a float distance of at least the heap's largest, so an exact one
+  // of at least that minus the float error: the answer stands if the k-th lies below that. A
+  // k-th distance of 0 is the k-th's value whatever was left out (it cannot be smaller).
+  double kth = index::space_threshold(out.back().distance, x_.metric);
+  return (value_only && out.back().distance == 0) || kth < found.heap.front().first - tolerance(p);
+}
+
+bool ExactIndex::try_nearest(std::size_t p, std::size_t k, std::size_t keep, bool value_only, std::vector<Neighbor>& out) const {
+  struct Visitor {
+    const ExactIndex* index;
+    std::size_t keep;
+    Candidates found;
+    double bound2(std::size_t q) const { return found.bound2(keep, index->tolerance(q)); }
+    bool done() const { return false; }
+    void tile(const Tile& t) {
+      for (std::size_t c = 0; c < t.n; ++c) found.offer(t.approx2(0, c), t.cols[c], keep);
+    }
+  } v{this, keep, {}};
+  search().run(p, p + 1, v);
+  return settle(p, v.found, k, keep, value_only, out);
+}
+
+void ExactIndex::nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const {
+  k = std::min(k, size());
+  const std::size_t p = tree_.space.position[i];
+  for (std::size_t keep = k + kSpareNeighbours; keep < size(); keep *= 2)
+    if (try_nearest(p, k, keep, false, out)) return;
+  NeighborIndex::nearest(i, k, out);  // ties everywhere: every point is a candidate anyway
+}
+
+// A leaf of queries at a time; a query whose answer the float bounds cannot prove (ties at the
+// k-th distance) searches again alone with more candidates.
+std::vector<double> ExactIndex::kth_distance(std::size_t k, int threads) const {
+  index::OneBlasThread one_blas_thread;
+  const std::size_t keep = k + 1 + kSpareNeighbours;
+  if (keep >= size()) return NeighborIndex::kth_distance(k, threads);
+  struct Visitor {
+    const ExactIndex* index;
+    std::size_t keep, q_begin;
+    std::vector<Candidates> found;  // per query of the block
+    double bound2(std::size_t q) const { return found[q - q_begin].bound2(keep, index->tolerance(q)); }
+    bool done() const { return false; }
+    void tile(const Tile& t) {
+      for (std::size_t r = 0; r < t.m; ++r)
+        for (std::size_t c = 0; c < t.n; ++c) found[t.rows[r] - q_begin].offer(t.approx2(r, c), t.cols[c], keep);
+    }
+  };
+  std::vector<double> kth(size());
+  SearchProgress progress("nearest neighbours", size());
+  parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
+    auto [begin, end] = tree_.blocks[b];
+    Visitor v{this, keep, begin, std::vector<Candidates>(end - begin)};
+    search().run(begin, end, v);
+    std::vector<Neighbor> near;
+    for (std::size_t p = begin; p < end; ++p) {
+      if (!settle(p, v.found[p - begin], k + 1, keep, true, near)) {
+        for (std::size_t more = 2 * keep; !try_nearest(p, k + 1, more, true, near); more *= 2)
+          if (more >= size()) {
+            NeighborIndex::nearest(input(p), k + 1, near);
+            break;
+          }
+      }
+      kth[input(p)] = near[k].distance;
+    }
+    progress.add(end - begin);
+  }, 1);
+  return kth;
+}
+
+void ExactIndex::pairs_within(double r, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const {
+  index::OneBlasThread one_blas_thread;
+  // Blocks are searched in parallel; the caller's filter and visitor run one at a time, under
+  // `serial`, the pairs of a tile handed over together.
+  struct Visitor {
+    Radius r;
+    const PairBlockFilter& wanted;
+    const PairVisitor& found;
+    std::mutex& serial;
+    std::size_t q_begin;
+    std::vector<std::size_t> inputs, col_inputs;
+    std::vector<char> keep;
+    std::vector<std::pair<std::size_t, std::size_t>> pairs;
+    double bound2(std::size_t q) const { return r.bound2(q); }
+    bool done() const { return false; }
+    std::size_t first_column() const { return q_begin; }
+    void narrow(std::span<const std::size_t> cols, std::vector<std::size_t>& rows) {
+      const auto& original = r.index->tree_.space.original;
+      inputs.clear();
+      for (std::size_t p : rows) inputs.push_back(original[p]);
+      col_inputs.clear();
+      for (std::size_t p : cols) col_inputs.push_back(original[p]);
+      keep.assign(rows.size(), 1);
+      {
+        std::lock_guard lock(serial);
+        wanted(inputs, col_inputs, keep);
+      }
+      std::size_t kept = 0;
+      for (std::size_t k = 0; k < rows.size(); ++k)
+        if (keep[k]) rows[kept++] = rows[k];
+      rows.resize(kept);
+    }
+    void tile(const Tile& t) {
+      pairs.clear();
+      for (std::size_t row = 0; row < t.m; ++row)
+        r.scan(t, row, t.rows[row] + 1, [&](std::size_t c) {
+          pairs.emplace_back(r.index->input(t.rows[row]), r.index->input(c));
+          return true;
+        });
+      if (pairs.empty()) return;
+      std::lock_guard lock(serial);
+      for (auto [i, j] : pairs) found(i, j);
+    }
+  };
+  std::mutex serial;
+  SearchProgress progress("pairs within reach", size());
+  parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
+    auto [begin, end] = tree_.blocks[b];
+    Visitor v{radius(r), wanted, found, serial, begin, {}, {}, {}, {}};
+    search().run(begin, end, v);
+    progress.add(end - begin);
+  }, 1);
+}
+
+}  // namespace
+
+std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x, int threads) {
+  (void)threads;
+  if (x.size() <= kBlockSize || !index::searchable(x)) return std::make_unique<BruteForceIndex>(x);
+  return std::make_unique<ExactIndex>(x);
+}
+
+}  // namespace castnet

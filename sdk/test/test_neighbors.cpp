@@ -1,0 +1,111 @@
+// The exact engine against the brute force, query by query: ranges, capped counts, k-th
+// distances, k nearest and pairs, on clustered data in three metrics, with ties made on purpose
+// (coordinates on a grid put many distances exactly on the radius) and duplicate points.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "castnet/sdk/neighbors.hpp"
+
+namespace castnet {
+namespace {
+
+struct Case {
+  const char* name;
+  Metric metric;
+  std::size_t dim;
+  bool grid;      // coordinates in {0, 0.5, 1}: distances tie at the radius
+  double radius;
+};
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
+EmbeddingSet make_points(const Case& c, std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0.0, 0.15);
+  std::uniform_int_distribution<int> bit(0, 1), third(0, 2);
+  EmbeddingSet x;
+  x.dim = c.dim;
+  x.metric = c.metric;
+  std::vector<std::vector<double>> centres(12, std::vector<double>(c.dim));
+  for (auto& centre : centres)
+    for (double& v : centre) v = c.metric == Metric::hamming ? bit(rng) : noise(rng) * 4;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i % 10 == 9) {  // a duplicate of an earlier point
+      std::vector<double> copy(x.row(i / 2), x.row(i / 2) + c.dim);
+      x.data.insert(x.data.end(), copy.begin(), copy.end());
+      continue;
+    }
+    const auto& centre = centres[rng() % centres.size()];
+    for (std::size_t d = 0; d < c.dim; ++d) {
+      double v = centre[d] + noise(rng);
+      if (c.metric == Metric::hamming) v = (rng() % 8 == 0) ? 1 - centre[d] : centre[d];
+      if (c.grid) v = 0.5 * third(rng);
+      x.data.push_back(v);
+    }
+  }
+  return x;
+}
+
+class NeighborsTest : public ::testing::TestWithParam<Case> {};
+
+TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
+  const Case& c = GetParam();
+  EmbeddingSet x = make_points(c, 3000, 7);  // a few dozen leaves
+  BruteForceIndex brute(x);
+  auto engine = make_neighbor_index(x, 2);
+  ASSERT_EQ(engine->size(), x.size());
+
+  std::vector<std::size_t> a, b;
+  for (std::size_t i = 0; i < x.size(); i += 11) {
+    brute.within(i, c.radius, a);
+    engine->within(i, c.radius, b);
+    ASSERT_EQ(a, b) << "within, point " << i;
+  }
+  for (std::size_t cap : {std::size_t{1}, std::size_t{5}, std::size_t{300}, x.size()})
+    EXPECT_EQ(brute.count_within(c.radius, cap, 2), engine->count_within(c.radius, cap, 2)) << "cap " << cap;
+
+  for (std::size_t k : {std::size_t{1}, std::size_t{40}})
+    EXPECT_EQ(brute.kth_distance(k, 2), engine->kth_distance(k, 2)) << "k " << k;
+
+  std::vector<Neighbor> na, nb;
+  for (std::size_t i = 0; i < x.size(); i += 31) {
+    brute.nearest(i, 10, na);
+    engine->nearest(i, 10, nb);
+    ASSERT_EQ(na.size(), nb.size());
+    for (std::size_t k = 0; k < na.size(); ++k) {
+      EXPECT_EQ(na[k].index, nb[k].index) << "nearest of " << i << ", rank " << k;
+      EXPECT_EQ(na[k].distance, nb[k].distance);
+    }
+  }
+
+  auto all = [](std::span<const std::size_t>, std::span<const std::size_t>, std::vector<char>&) {};
+  std::set<std::pair<std::size_t, std::size_t>> pa, pb;
+  brute.pairs_within(c.radius, 2, all, [&](std::size_t i, std::size_t j) { pa.emplace(std::min(i, j), std::max(i, j)); });
+  std::size_t calls = 0;
+  engine->pairs_within(c.radius, 2, all, [&](std::size_t i, std::size_t j) {
+    ++calls;
+    pb.emplace(std::min(i, j), std::max(i, j));
+  });
+  EXPECT_EQ(pa, pb);
+  EXPECT_EQ(calls, pb.size()) << "each pair once";
+}
+
+INSTANTIATE_TEST_SUITE_P(Metrics, NeighborsTest,
+                         ::testing::Values(Case{"euclidean128", Metric::euclidean, 128, false, 1.2},
+                                           Case{"euclidean_grid", Metric::euclidean, 8, true, 1.0},
+                                           Case{"cosine", Metric::cosine, 32, false, 0.05},
+                                           Case{"hamming", Metric::hamming, 64, false, 10}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Neighbors, SkippedBlocksAreNotVisited) {
+  EmbeddingSet x = make_points({"e", Metric::euclidean, 16, false, 0}, 1000, 3);
+  auto engine = make_neighbor_index(x, 1);
+  std::size_t found = 0;
+  engine->pairs_within(10.0, 1, [](auto, auto, auto& keep) { std::fill(keep.begin(), keep.end(), 0); },
+                       [&](std::size_t, std::size_t) { ++found; });
+  EXPECT_EQ(found, 0u);
+}
+
+}  // namespace
+}  // namespace castnet
