@@ -1,17 +1,64 @@
 // `castnet cluster -o OUT`: cluster the stored embeddings again, without detecting.
+#include <chrono>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "castnet/core/cluster.hpp"
 #include "castnet/core/extract.hpp"
+#include "castnet/core/progress.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "castnet/sdk/progress.hpp"
 #include "session.hpp"
 
 namespace castnet::cli {
+namespace {
+
+// The clusterer's progress (castnet/sdk/progress.hpp) with an ETA, once a step has run for a
+// couple of seconds: an episode clusters in a blink and shows nothing, a year shows its steps.
+class ClusterProgress {
+ public:
+  explicit ClusterProgress(bool quiet) {
+    if (!quiet) set_progress_handler([this](const std::string& step, std::size_t done, std::size_t total) { show(step, done, total); });
+  }
+  ~ClusterProgress() {
+    set_progress_handler({});
+    if (bar_) bar_->finish();
+  }
+  ClusterProgress(const ClusterProgress&) = delete;
+  ClusterProgress& operator=(const ClusterProgress&) = delete;
+
+ private:
+  void show(const std::string& step, std::size_t done, std::size_t total) {
+    auto now = std::chrono::steady_clock::now();
+    if (step != step_) {
+      if (bar_) bar_->finish();
+      bar_.reset();
+      step_ = step;
+      step_start_ = now;
+    }
+    if (!bar_) {
+      if (now - step_start_ < std::chrono::seconds(2) || done >= total) return;
+      bar_.emplace("cluster: " + step + " (points left)", total - done);  // the ETA counts from here
+      shown_ = done;
+    }
+    bar_->advance(done - shown_);
+    shown_ = done;
+  }
+
+  std::string step_;
+  std::chrono::steady_clock::time_point step_start_;
+  std::optional<Progress> bar_;
+  std::size_t shown_ = 0;
+};
+
+}  // namespace
 
 void cluster_step(const Options& o, const Session& session) {
   FaceStore store = open_store(o, false);
   auto last = last_extraction(store);
   if (!last) throw Error(ExitCode::store, fmt::format("The face store in {} has no extraction yet; run `castnet extract` first.", o.out));
+  ClusterProgress progress(o.quiet);
   ClusterSummary s = cluster_faces(store, session.registry(), session.context(), last->detector_key, last->embedder_key,
                                    stages(o).clusterer);
   fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise, s.clusterer_key);

@@ -1,5 +1,7 @@
 #include "castnet/core/store.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <sstream>
 
@@ -263,7 +265,12 @@ EmbeddingSet FaceStore::embeddings(const std::vector<StoredFace>& fs, const std:
       set.data.assign(fs.size() * set.dim, 0.0);
     }
     auto v = q.floats(3);
-    if (v.size() != set.dim) throw Error(ExitCode::store, "The face store holds embeddings of mixed dimensions for one embedder.");
+    if (v.size() != set.dim || std::size_t(q.integer(1)) != set.dim)
+      throw Error(ExitCode::store, fmt::format("The face store holds '{}' embeddings of mixed dimensions ({} and {}), so it is damaged; "
+                                               "extract into a new output folder.", embedder, set.dim, v.size()));
+    if (!std::all_of(v.begin(), v.end(), [](float f) { return std::isfinite(f); }))
+      throw Error(ExitCode::store, fmt::format("The face store's '{}' embedding of face {} is not a number (NaN or infinite), so the "
+                                               "store is damaged; extract into a new output folder.", embedder, q.integer(0)));
     std::copy(v.begin(), v.end(), set.data.begin() + static_cast<std::ptrdiff_t>(it->second * set.dim));
     ++filled;
   }

@@ -176,5 +176,72 @@ TEST_F(BadInput, CommandsBeforeExtractionSayWhatToRunFirst) {
   expect_one_sentence(r.output, "holds no face store");
 }
 
+// A store damaged behind castnet's back: one embedding made NaN, then one of another dimension.
+// Each is one sentence, and no clustering is added.
+TEST_F(BadInput, DamagedEmbeddingsClusterNothing) {
+  auto dir = test::temp_dir("nan");
+  fs::create_directories(dir / "frames");
+  for (int n : {1, 2}) fs::copy_file(frame(n), dir / fmt::format("frames/a-{:06d}.jpg", n));
+  ASSERT_EQ(test::castnet_cli(fmt::format("extract {0}/frames -o {0}/out --quiet", dir.string())).code, 0);
+  // Python's sqlite3 edits the store as any other program could.
+  std::ofstream(dir / "damage.py") << R"(import sqlite3, struct, sys
+c = sqlite3.connect(sys.argv[1])
+rowid, vec = c.execute("SELECT rowid, vec FROM embeddings ORDER BY rowid LIMIT 1").fetchone()
+if sys.argv[2] == "nan":
+    c.execute("UPDATE embeddings SET vec = ? WHERE rowid = ?", (struct.pack("<f", float("nan")) + vec[4:], rowid))
+elif sys.argv[2] == "short":  # the last one read
+    rowid, vec = c.execute("SELECT rowid, vec FROM embeddings ORDER BY rowid DESC LIMIT 1").fetchone()
+    c.execute("UPDATE embeddings SET vec = ?, dim = 64 WHERE rowid = ?", (vec[:256], rowid))
+print(c.execute("SELECT count(*) FROM clusterings").fetchone()[0])
+c.commit()
+)";
+  auto damage = [&](const std::string& how, std::string* out = nullptr) {
+    return test::run(fmt::format("{0} {1}/damage.py {1}/out/castnet.sqlite {2}", test::python(), dir.string(), how), out);
+  };
+  ASSERT_EQ(damage("short"), 0);
+  auto r = test::castnet_cli(fmt::format("cluster -o {}/out", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::store));
+  expect_one_sentence(r.output, "embeddings of mixed dimensions");
+  ASSERT_EQ(damage("nan"), 0);  // the first one read
+  r = test::castnet_cli(fmt::format("cluster -o {}/out", dir.string()));
+  EXPECT_EQ(r.code, code(ExitCode::store));
+  expect_one_sentence(r.output, "is not a number (NaN or infinite)");
+  std::string log;
+  damage("count", &log);
+  EXPECT_EQ(log, "0\n") << "no clustering stored";
+}
+
+// Ctrl-C in the middle of clustering 30,000 faces (copies of a stored one, a little apart): the
+// clustering is stored in one transaction at the end, so nothing of it lands, and the store
+// still opens and clusters.
+TEST_F(BadInput, AnInterruptedClusteringLeavesTheStoreAsItWas) {
+  auto dir = test::temp_dir("sigint");
+  fs::create_directories(dir / "frames");
+  for (int n : {1, 2}) fs::copy_file(frame(n), dir / fmt::format("frames/a-{:06d}.jpg", n));
+  ASSERT_EQ(test::castnet_cli(fmt::format("extract {0}/frames -o {0}/out --quiet", dir.string())).code, 0);
+  std::ofstream(dir / "grow.py") << R"py(import random, sqlite3, struct, sys
+c = sqlite3.connect(sys.argv[1])
+face = c.execute("SELECT id, frame_id, detector, left, top, right, bottom FROM faces ORDER BY id LIMIT 1").fetchone()
+embedder, dim, metric, vec = c.execute("SELECT embedder, dim, metric, vec FROM embeddings WHERE face_id = ?", (face[0],)).fetchone()
+base = struct.unpack("<%df" % dim, vec)
+rng = random.Random(1)
+for k in range(30000):
+    fid = c.execute("INSERT INTO faces(frame_id, detector, idx, left, top, right, bottom) VALUES(?,?,?,?,?,?,?)",
+                    (face[1], face[2], 1000 + k) + face[3:]).lastrowid
+    moved = struct.pack("<%df" % dim, *[v + rng.gauss(0, 0.03) for v in base])
+    c.execute("INSERT INTO embeddings VALUES(?,?,?,?,?)", (fid, embedder, dim, metric, moved))
+c.commit()
+)py";
+  ASSERT_EQ(test::run(fmt::format("{0} {1}/grow.py {1}/out/castnet.sqlite", test::python(), dir.string())), 0);
+  std::size_t faces = FaceStore(dir / "out/castnet.sqlite").faces("dlib-hog:upsample=1").size();
+  ASSERT_GT(faces, 30000u);
+  // timeout sends SIGINT, as Ctrl-C does, a second into a clustering that takes far longer.
+  auto r = test::castnet_cli(fmt::format("cluster -o {}/out --cluster dbscan:algorithm=brute", dir.string()), "timeout -s INT 1");
+  EXPECT_NE(r.code, 0);
+  FaceStore store(dir / "out/castnet.sqlite");
+  EXPECT_FALSE(store.latest_clustering().has_value()) << "no clustering stored";
+  EXPECT_EQ(store.faces("dlib-hog:upsample=1").size(), faces) << "every face still there";
+}
+
 }  // namespace
 }  // namespace castnet
