@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <barrier>
 #include <thread>
 #include <utility>
 
@@ -120,7 +121,9 @@ std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_sa
 
   // Prim's algorithm as the library's mst_linkage_core: the next point is the first (lowest
   // index) of those outside the tree at the smallest reachability, the edge recorded from the
-  // point added last. Each worker scans a contiguous range for its own first minimum.
+  // point added last. Each worker scans a contiguous range for its own first minimum; the
+  // workers live for the whole tree and meet at a barrier twice a step (starting threads every
+  // step cost more than the scan itself).
   PrimScan scan(x, core);
   std::vector<char> in_tree(n, 0);
   std::vector<double> best(n, kInf);
@@ -128,17 +131,30 @@ std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_sa
   const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads > 0 ? std::size_t(threads) : std::thread::hardware_concurrency(), n / 4096 + 1));
   std::vector<std::pair<double, std::size_t>> firsts(workers);
   std::size_t current = 0;
+  auto scan_range = [&](std::size_t w) {
+    std::pair<double, std::size_t> first{kInf, n};
+    for (std::size_t j = w * n / workers; j < (w + 1) * n / workers; ++j) {
+      if (in_tree[j]) continue;
+      scan.improve(current, j, best[j]);
+      if (best[j] < first.first || first.second == n) first = {best[j], j};
+    }
+    firsts[w] = first;
+  };
+  std::barrier<> step_start{std::ptrdiff_t(workers)}, step_end{std::ptrdiff_t(workers)};
+  bool done = false;
+  std::vector<std::jthread> pool;
+  for (std::size_t w = 1; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      for (step_start.arrive_and_wait(); !done; step_start.arrive_and_wait()) {
+        scan_range(w);
+        step_end.arrive_and_wait();
+      }
+    });
   for (std::size_t step = 1; step < n; ++step) {
     in_tree[current] = 1;
-    parallel_for(workers, int(workers), [&](std::size_t w) {
-      std::pair<double, std::size_t> first{kInf, n};
-      for (std::size_t j = w * n / workers; j < (w + 1) * n / workers; ++j) {
-        if (in_tree[j]) continue;
-        scan.improve(current, j, best[j]);
-        if (best[j] < first.first || first.second == n) first = {best[j], j};
-      }
-      firsts[w] = first;
-    }, 1);
+    step_start.arrive_and_wait();
+    scan_range(0);
+    step_end.arrive_and_wait();
     std::pair<double, std::size_t> pick{kInf, n};
     for (const auto& f : firsts)
       if (f.second < n && (pick.second == n || f.first < pick.first)) pick = f;
@@ -146,6 +162,9 @@ std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_sa
     current = pick.second;
     if (step % 1024 == 0) report_progress("minimum spanning tree", step, n - 1);
   }
+  done = true;
+  step_start.arrive_and_wait();
+  pool.clear();  // joins
   std::vector<double> weights;
   for (const auto& e : mst) weights.push_back(e.distance);
   std::vector<LinkageRow> sorted;
