@@ -77,7 +77,9 @@ class BlockSearch {
     highest_.clear();
     bounds_.assign(queries(), -1.0);
     for (std::size_t q = 0; q < queries(); ++q) update_bound(v, q);
-    gathered_ = false;
+    searching_dirty_ = true;
+    active_.clear();
+    rows_.clear();
     push(0, 1);
     while (!stack_.empty() && !v.done()) {
       Entry e = stack_.back();
@@ -98,29 +100,40 @@ class BlockSearch {
   void update_bound(const Visitor& v, std::size_t q) {
     double b2 = v.bound2(queries_[q]);
     double b = b2 < 0 ? -1.0 : std::sqrt(b2);
-    if ((b < 0) != (bounds_[q] < 0)) gathered_ = false;  // a query finished
+    if ((b < 0) != (bounds_[q] < 0)) searching_dirty_ = true;  // a query finished
     bounds_[q] = b;
   }
 
   template <class Visitor>
-  bool reachable(const Entry& e, const Visitor& v) const {
+  bool reachable(const Entry& e, const Visitor& v) {
     const Node& node = t_.nodes[e.node];
     if (node.end <= first_column(v)) return false;
-    for (std::size_t q = 0; q < queries(); ++q)
-      if (bounds_[q] >= 0 && near_[e.at + q] - node.radius <= bounds_[q] + slack_) return true;
+    for (std::size_t q : searching())
+      if (near_[e.at + q] - node.radius <= bounds_[q] + slack_) return true;
     return false;
   }
 
-  // The rows of the queries still searching, for the centroid GEMM.
+  // The queries still searching: the only ones the loops below look at (a block's last few
+  // searching queries must not pay for the many done).
+  const std::vector<std::size_t>& searching() {
+    if (searching_dirty_) {
+      searching_.clear();
+      for (std::size_t q = 0; q < queries(); ++q)
+        if (bounds_[q] >= 0) searching_.push_back(q);
+      searching_dirty_ = false;
+    }
+    return searching_;
+  }
+
+  // The rows for the centroid GEMM: gathered again only once a quarter of them are done, as
+  // copying rows for every query that finishes costs more than computing a few spare ones.
   void gather() {
-    if (gathered_) return;
+    const auto& now = searching();
+    if (!rows_.empty() && 4 * now.size() >= 3 * active_.size()) return;
     const std::size_t dim = t_.space.dim;
-    active_.clear();
-    for (std::size_t q = 0; q < queries(); ++q)
-      if (bounds_[q] >= 0) active_.push_back(q);
-    rows_.resize(active_.size() * dim);
+    active_ = now;
+    rows_.resize(std::max<std::size_t>(1, active_.size() * dim));
     for (std::size_t r = 0; r < active_.size(); ++r) std::copy_n(t_.space.row(queries_[active_[r]]), dim, rows_.data() + r * dim);
-    gathered_ = true;
   }
 
   // Distances from every searching query to the centroids of nodes [first, first + count), as
@@ -143,7 +156,7 @@ class BlockSearch {
         std::size_t at = e.at + active_[r];
         near_[at] = std::sqrt(std::max(0.0, d2 - err));
         far_[at] = std::sqrt(std::max(0.0, d2 + err));
-        e.lower = std::min(e.lower, near_[at] - t_.nodes[first + c].radius);
+        if (bounds_[active_[r]] >= 0) e.lower = std::min(e.lower, near_[at] - t_.nodes[first + c].radius);
       }
       stack_.push_back(e);
     }
@@ -167,9 +180,9 @@ class BlockSearch {
     const float* last = t_.to_centroid.data() + node.end;
     const std::size_t from = std::max(node.begin, first_column(v));
     spans_.clear();
-    for (std::size_t q = 0; q < queries(); ++q) {
+    for (std::size_t q : searching()) {
       double b = bounds_[q];
-      if (b < 0 || near_[e.at + q] - node.radius > b + slack_) continue;
+      if (near_[e.at + q] - node.radius > b + slack_) continue;
       std::size_t c_begin = node.begin + std::size_t(std::lower_bound(first, last, float(near_[e.at + q] - b - slack_)) - first);
       std::size_t c_end = node.begin + std::size_t(std::upper_bound(first, last, float(far_[e.at + q] + b + slack_)) - first);
       c_begin = std::max(c_begin, from);
@@ -246,8 +259,9 @@ class BlockSearch {
   std::vector<double> near_, far_;    // per entry, per query
   std::size_t own_leaf_ = kNone;  // the leaf every query lies in, if they share one
   std::vector<double> own_near_;
-  bool gathered_ = false;
-  std::vector<std::size_t> active_;  // indices of the queries still searching
+  bool searching_dirty_ = true;
+  std::vector<std::size_t> searching_;  // indices of the queries still searching
+  std::vector<std::size_t> active_;     // indices of the queries whose rows are in rows_
   std::vector<Span> spans_;
   std::vector<std::size_t> group_, cols_, rows_at_;  // a group's queries (indices), candidates, rows (positions)
   std::vector<float> rows_, tile_rows_, tile_cols_, col_norms_, dots_;

@@ -19,6 +19,7 @@
 #include "castnet/eval/synthetic_faces.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "castnet/sdk/neighbors.hpp"
+#include "castnet/sdk/progress.hpp"
 
 using namespace castnet;
 
@@ -82,6 +83,12 @@ int main(int argc, char** argv) try {
   PluginRegistry registry(PluginRegistry::default_dirs());
   auto clusterer = registry.create<Clusterer>(PluginKind::clusterer, parse_stage_spec(spec), {});
   auto start = std::chrono::steady_clock::now();
+  std::string step;  // each step's start on stderr: where a long run spends its time
+  set_progress_handler([&](const std::string& now, std::size_t, std::size_t) {
+    if (now == step) return;
+    step = now;
+    fmt::print(stderr, "{:.1f}s: {}\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), now);
+  });
   Clustering c = clusterer->cluster(faces.x);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   int clusters = 0, noise = 0;
