@@ -111,19 +111,13 @@ class PrimScan {
   std::vector<double> norms_;
 };
 
-}  // namespace
-
-std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_samples, int threads) {
+// Prim's algorithm as the library's mst_linkage_core: the next point is the first (lowest
+// index) of those outside the tree at the smallest reachability, the edge recorded from the
+// point added last. Each worker scans a contiguous range for its own first minimum; the workers
+// live for the whole tree and meet at a barrier twice a step (starting threads every step cost
+// more than the scan itself).
+std::vector<LinkageRow> prim_mst(const EmbeddingSet& x, const std::vector<double>& core, int threads) {
   const std::size_t n = x.size();
-  if (n < 2) return {};
-  const std::size_t k = std::max<std::size_t>(1, std::min(n - 1, min_samples));
-  std::vector<double> core = core_distances(x, k, threads);
-
-  // Prim's algorithm as the library's mst_linkage_core: the next point is the first (lowest
-  // index) of those outside the tree at the smallest reachability, the edge recorded from the
-  // point added last. Each worker scans a contiguous range for its own first minimum; the
-  // workers live for the whole tree and meet at a barrier twice a step (starting threads every
-  // step cost more than the scan itself).
   PrimScan scan(x, core);
   std::vector<char> in_tree(n, 0);
   std::vector<double> best(n, kInf);
@@ -165,6 +159,18 @@ std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_sa
   done = true;
   step_start.arrive_and_wait();
   pool.clear();  // joins
+  return mst;
+}
+
+}  // namespace
+
+std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_samples, int threads) {
+  const std::size_t n = x.size();
+  if (n < 2) return {};
+  const std::size_t k = std::max<std::size_t>(1, std::min(n - 1, min_samples));
+  std::vector<double> core = core_distances(x, k, threads);
+
+  std::vector<LinkageRow> mst = prim_mst(x, core, threads);
   std::vector<double> weights;
   for (const auto& e : mst) weights.push_back(e.distance);
   std::vector<LinkageRow> sorted;
