@@ -5,8 +5,17 @@
 #include <algorithm>
 
 #include "castnet/sdk/parallel.hpp"
+#include "castnet/sdk/progress.hpp"
 
 namespace castnet {
+namespace {
+
+// Every 1024th point, as the engine reports per leaf (castnet/sdk/progress.hpp).
+void report_every(const char* step, std::size_t i, std::size_t n) {
+  if (i % 1024 == 0) report_progress(step, i, n);
+}
+
+}  // namespace
 
 std::vector<std::size_t> NeighborIndex::count_within(double radius, std::size_t cap, int threads) const {
   std::vector<std::size_t> counts(size());
@@ -14,6 +23,7 @@ std::vector<std::size_t> NeighborIndex::count_within(double radius, std::size_t 
     thread_local std::vector<std::size_t> hits;
     within(i, radius, hits);
     counts[i] = std::min(cap, hits.size());
+    report_every("neighbour counts", i, size());
   });
   return counts;
 }
@@ -24,6 +34,7 @@ void NeighborIndex::within_each(std::span<const std::size_t> points, double radi
     thread_local std::vector<std::size_t> hits;
     within(points[k], radius, hits);
     found(points[k], hits);
+    report_every("neighbourhoods", k, points.size());
   });
 }
 
@@ -35,6 +46,7 @@ std::vector<double> NeighborIndex::kth_distance(std::size_t k, int threads) cons
     for (std::size_t j = 0; j < size(); ++j) d[j] = distance(i, j);
     std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
     kth[i] = d[k];
+    report_every("nearest neighbours", i, size());
   });
   return kth;
 }
@@ -54,6 +66,7 @@ void NeighborIndex::pairs_within(double radius, int, const PairBlockFilter& want
   std::vector<std::size_t> hits;
   std::vector<char> keep;
   for (std::size_t i = 0; i < size(); ++i) {
+    report_every("pairs within reach", i, size());
     std::span<const std::size_t> row(&i, 1);
     within(i, radius, hits);
     for (std::size_t j : hits) {
