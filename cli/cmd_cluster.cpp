@@ -39,7 +39,7 @@ class ClusterProgress {
     }
     if (!bar_) {
       if (now - step_start_ < std::chrono::seconds(2) || done >= total) return;
-      bar_.emplace("cluster: " + step, total - done);  // counted from here, so that the ETA is the rate since
+      bar_.emplace("cluster: " + step, total - done);  // counts from here, so the ETA uses the rate from now on
       shown_ = done;
     }
     bar_->advance(done - shown_);
