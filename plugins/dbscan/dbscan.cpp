@@ -57,7 +57,7 @@ class Dbscan final : public Clusterer {
   std::unique_ptr<NeighborIndex> index_of(const EmbeddingSet& x) const {
     if (approximate_) return make_approximate_index(x);
     if (brute_) return std::make_unique<BruteForceIndex>(x);
-    return make_neighbor_index(x, threads_);
+    return make_neighbor_index(x);
   }
 
   // The clusters: core points joined by every pair within eps. Only core points take part, and

@@ -24,7 +24,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // The library's core distance: the sorted distances from a point (itself, at 0, included),
 // taken at index min_samples -- the k-th nearest distance of the shared neighbour engine.
 std::vector<double> core_distances(const EmbeddingSet& x, std::size_t k, int threads) {
-  return make_neighbor_index(x, threads)->kth_distance(k, threads);
+  return make_neighbor_index(x)->kth_distance(k, threads);
 }
 
 // The library's UnionFind for label(): new clusters numbered n, n+1, ...

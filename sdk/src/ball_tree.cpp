@@ -80,10 +80,13 @@ class Builder {
   const float* input_row(std::size_t i) const { return rows_.data() + i * dim(); }
 
  public:
-  std::vector<float> rows_;         // input order
-  std::vector<std::size_t> order_;  // tree position -> input index, refined as the tree grows
+  // What the builder leaves behind: the tree's order of the input indices.
+  std::vector<std::size_t> take_order() { return std::move(order_); }
+  const std::vector<float>& rows() const { return rows_; }
 
  private:
+  std::vector<float> rows_;         // input order
+  std::vector<std::size_t> order_;  // tree position -> input index, refined as the tree grows
   void set_ball(std::size_t id) {
     Node& node = t_.nodes[id];
     std::vector<double> sum(dim(), 0.0);
@@ -231,17 +234,17 @@ Tree build_tree(const EmbeddingSet& x, std::size_t leaf_size, std::size_t branch
   for (std::size_t leaf : t.leaves)
     for (std::size_t b = t.nodes[leaf].begin; b < t.nodes[leaf].end; b += block_size)
       t.blocks.emplace_back(b, std::min(t.nodes[leaf].end, b + block_size));
-  t.centroid_norms.resize(t.nodes.size());
+  t.centroid_norms.assign(t.nodes.size(), 0.0);
   for (std::size_t id = 0; id < t.nodes.size(); ++id)
-    t.centroid_norms[id] = squared_distance(t.centroid(id), std::vector<float>(input.dim, 0.0f).data(), input.dim);
+    for (std::size_t d = 0; d < input.dim; ++d) t.centroid_norms[id] += double(t.centroid(id)[d]) * t.centroid(id)[d];
   Space& s = t.space;
-  s.original = std::move(b.order_);
+  s.original = b.take_order();
   s.position.resize(s.n);
   s.rows.resize(s.n * s.dim);
   s.norms.resize(s.n);
   for (std::size_t p = 0; p < s.n; ++p) {
     s.position[s.original[p]] = p;
-    std::copy_n(b.rows_.data() + s.original[p] * s.dim, s.dim, s.rows.data() + p * s.dim);
+    std::copy_n(b.rows().data() + s.original[p] * s.dim, s.dim, s.rows.data() + p * s.dim);
     double nn = 0;
     for (std::size_t d = 0; d < s.dim; ++d) nn += double(s.rows[p * s.dim + d]) * s.rows[p * s.dim + d];
     s.norms[p] = static_cast<float>(nn);

@@ -30,6 +30,7 @@ using index::Tree;
 constexpr std::size_t kLeafSize = 2048;
 constexpr std::size_t kBranching = 16;
 constexpr std::size_t kBlockSize = kLeafSize;  // queries searched together: a leaf
+constexpr std::size_t kBruteBelow = 256;       // fewer points: every pair costs less than a tree
 constexpr std::size_t kSpareNeighbours = 4;  // kNN keeps a few more than k to prove its answer
 
 // Counts the points whose search is finished and reports them (castnet/sdk/progress.hpp).
@@ -353,9 +354,8 @@ void ExactIndex::pairs_within(double r, int threads, const PairBlockFilter& want
 
 }  // namespace
 
-std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x, int threads) {
-  (void)threads;
-  if (x.size() <= kBlockSize || !index::searchable(x)) return std::make_unique<BruteForceIndex>(x);
+std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x) {
+  if (x.size() <= kBruteBelow || !index::searchable(x)) return std::make_unique<BruteForceIndex>(x);
   return std::make_unique<ExactIndex>(x);
 }
 

@@ -53,7 +53,7 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
   const Case& c = GetParam();
   EmbeddingSet x = make_points(c, 3000, 7);  // a few dozen leaves
   BruteForceIndex brute(x);
-  auto engine = make_neighbor_index(x, 2);
+  auto engine = make_neighbor_index(x);
   ASSERT_EQ(engine->size(), x.size());
 
   std::vector<std::size_t> a, b;
@@ -100,7 +100,7 @@ INSTANTIATE_TEST_SUITE_P(Metrics, NeighborsTest,
 
 TEST(Neighbors, SkippedBlocksAreNotVisited) {
   EmbeddingSet x = make_points({"e", Metric::euclidean, 16, false, 0}, 1000, 3);
-  auto engine = make_neighbor_index(x, 1);
+  auto engine = make_neighbor_index(x);
   std::size_t found = 0;
   engine->pairs_within(10.0, 1, [](auto, auto, auto& keep) { std::fill(keep.begin(), keep.end(), 0); },
                        [&](std::size_t, std::size_t) { ++found; });

@@ -30,7 +30,7 @@ void print_recall(const EmbeddingSet& x) {
   auto start = std::chrono::steady_clock::now();
   auto approximate = make_approximate_index(x);
   double build = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto exact = make_neighbor_index(x, 2);
+  auto exact = make_neighbor_index(x);
   std::size_t hit = 0, total = 0;
   std::vector<Neighbor> a, e;
   for (std::size_t i = 0; i < x.size(); i += std::max<std::size_t>(1, x.size() / 2000)) {

@@ -66,10 +66,11 @@ class BruteForceIndex final : public NeighborIndex {
   const EmbeddingSet& x_;
 };
 
-// The exact engine for x (which must outlive it), built with `threads` workers (0: all cores).
-// Falls back to brute force where the tree cannot prune: a handful of points, cosine with a zero
-// row, hamming on components other than 0 and 1.
-std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x, int threads = 0);
+// The exact engine for x (which must outlive it). The tree is built on one thread, so that it
+// is the same on every run; each query method takes its own thread count. Falls back to brute
+// force where the tree cannot prune: a few hundred points, cosine with a zero row, hamming on
+// components other than 0 and 1.
+std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x);
 
 // Approximate (opt-in): an HNSW graph (hnswlib). What it returns is exact -- real distances,
 // real pairs -- but some neighbours may be missed, and pairs_within gives only the pairs among
