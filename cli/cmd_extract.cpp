@@ -43,6 +43,15 @@ void print_overall(const ExtractSummary& total, std::size_t k, std::size_t n, do
   std::fprintf(stderr, "extract: %zu of %zu broadcasts, %zu frames, %.0f s elapsed, ETA %.0f s\n", k, n, total.frames, elapsed, eta);
 }
 
+// OUT is written to; were it a frames folder, its pictures would be read as frames next time.
+void refuse_output_as_input(const Options& o, const std::vector<std::filesystem::path>& inputs) {
+  for (const auto& input : inputs) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(input, o.out, ec))
+      throw Error(ExitCode::usage, fmt::format("The output folder {} is also an input; castnet would read its own pictures as frames, so give -o a folder of its own.", o.out));
+  }
+}
+
 }  // namespace
 
 ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, std::size_t n, const Options& o, const Session& session,
@@ -86,11 +95,13 @@ std::vector<std::string> extract_step(const Options& o, const Session& session) 
   const auto started = std::chrono::steady_clock::now();
   auto inputs = select_shard(expand_inputs(o.inputs), o.shard);
   if (inputs.empty() && o.shard.empty()) throw Error(ExitCode::input, "No input was given; pass folders of frames, ZIPs of frames or videos.");
+  refuse_output_as_input(o, inputs);
   if (mpi().active()) return extract_distributed(o, session, inputs);
   FaceStore store = open_store(o, true);
   ExtractOptions opt;
   opt.threads = o.threads;
   opt.quiet = o.quiet;
+  opt.outputs = o.out;
   PipelineSpec p = stages(o);
   Extractor extractor(session.registry(), session.context(), p.detector, p.embedder, opt);
   ExtractSummary total;

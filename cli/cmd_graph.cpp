@@ -61,7 +61,7 @@ void add_graph_options(CLI::App* cmd, Options& o) {
       ->check(CLI::IsMember({"1.2draft", "1.3"}));
   cmd->add_flag("--dynamic,!--no-dynamic", o.dynamic,
                 "graph-dynamic.gexf: when each person and link is on screen, for Gephi's timeline (default on)");
-  cmd->add_option("--frame-interval", o.frame_interval, "seconds between frames")->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--frame-interval", o.frame_interval, "seconds between frames")->capture_default_str()->check(decimal_in(0, 86400));
   cmd->add_flag("--no-pictures", o.no_pictures, "skip graph.svg and graph.png");
   cmd->add_flag("--no-report", o.no_report, "skip report.html");
   cmd->add_flag("--per-broadcast", o.per_broadcast, "also write each broadcast's own network under OUT/broadcasts/NAME/");

@@ -74,6 +74,7 @@ void work(const Options& o, const Session& session, const std::vector<fs::path>&
     FaceStore shard(shard_dir(o) / fmt::format("rank-{:04d}.sqlite", mpi().rank));
     ExtractOptions opt;
     opt.threads = o.threads;
+    opt.outputs = o.out;
     opt.quiet = true;  // many ranks, one terminal: a line per broadcast is enough
     PipelineSpec p = stages(o);
     Extractor extractor(session.registry(), session.context(), p.detector, p.embedder, opt);

@@ -1,6 +1,7 @@
 // castnet: frames of a broadcast in, a network of who appears with whom out (for Gephi).
 // Exit codes are castnet::ExitCode (docs/cli.md).
 #include <cstdio>
+#include <filesystem>
 
 #include "castnet/sdk/errors.hpp"
 #include "commands.hpp"
@@ -20,6 +21,28 @@ int main(int argc, char** argv) {
 
 namespace castnet::cli {
 
+namespace {
+
+bool inside(const std::filesystem::path& p, const std::string& dir) {
+  if (dir.empty() || p.empty()) return false;
+  std::string a = std::filesystem::absolute(p).lexically_normal().string();
+  std::string d = std::filesystem::absolute(dir).lexically_normal().string();
+  return a.rfind(d, 0) == 0;
+}
+
+int report_file_error(const std::filesystem::filesystem_error& e, const std::string& out) {
+  const std::string path = e.path1().string();
+  const std::string why = e.code().message();
+  if (inside(e.path1(), out)) {
+    std::fprintf(stderr, "castnet: %s cannot be written (%s).\n", path.c_str(), why.c_str());
+    return static_cast<int>(castnet::ExitCode::output);
+  }
+  std::fprintf(stderr, "castnet: %s cannot be read (%s).\n", path.c_str(), why.c_str());
+  return static_cast<int>(castnet::ExitCode::input);
+}
+
+}  // namespace
+
 int run_command(int argc, char** argv) {
   CLI::App app{"castnet: who appears alongside whom in a broadcast, as a network for Gephi"};
   app.require_subcommand(1);
@@ -37,11 +60,18 @@ int run_command(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(castnet::ExitCode::usage);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // CLI11's own text, made one sentence in castnet's form.
+    std::string what = e.what();
+    while (!what.empty() && (what.back() == '.' || what.back() == '\n')) what.pop_back();
+    std::fprintf(stderr, "castnet: %s (see --help).\n", what.c_str());
+    return static_cast<int>(castnet::ExitCode::usage);
   } catch (const castnet::Error& e) {
     std::fprintf(stderr, "castnet: %s\n", e.what());
     return static_cast<int>(e.code());
+  } catch (const std::filesystem::filesystem_error& e) {
+    // A file operation nothing above foresaw: inside OUT it was an output, elsewhere an input.
+    return report_file_error(e, options.out);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "castnet: unexpected failure: %s\n", e.what());
     return static_cast<int>(castnet::ExitCode::failure);

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -40,6 +42,17 @@ PipelineSpec stages(const Options& o) {
   if (!o.clusterer.empty()) p.clusterer = parse_stage_spec(o.clusterer);
   if (!o.edges.empty()) p.edges = parse_stage_spec(o.edges);
   return p;
+}
+
+CLI::Validator decimal_in(double above, double at_most) {
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        double v = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
+        bool ok = !text.empty() && ec == std::errc() && end == text.data() + text.size() && std::isfinite(v) && v > above && v <= at_most;
+        return ok ? std::string() : fmt::format("takes a decimal number above {} and at most {}, not '{}'", above, at_most, text);
+      },
+      fmt::format("NUMBER in ({}, {}]", above, at_most));
 }
 
 void add_store_options(CLI::App* cmd, Options& o) {

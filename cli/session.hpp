@@ -30,6 +30,9 @@ FaceStore open_store(const Options& o, bool create);
 // Merges shard stores into `into` (their extraction summaries add up).
 void merge_stores(FaceStore& into, const std::vector<std::filesystem::path>& shards);
 
+// A CLI11 check that reads the text as castnet reads numbers: decimal, finite, in (above, at_most].
+CLI::Validator decimal_in(double above, double at_most);
+
 // --preset or --pipeline first, then any stage given on its own.
 PipelineSpec stages(const Options& o);
 

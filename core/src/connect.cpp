@@ -123,22 +123,29 @@ Timeline timeline_of(const Network& net, double interval) {
   };
   std::vector<Span> spans;
   for (std::size_t f = 0; f < net.frames.size(); ++f) {
-    const StoredFrame& fr = net.frames[f];
-    bool first = f == 0 || fr.broadcast_id != net.frames[f - 1].broadcast_id;
-    if (first) {
-      auto it = broadcast.find(fr.broadcast_id);
+    if (f == 0 || net.frames[f].broadcast_id != net.frames[f - 1].broadcast_id) {
+      auto it = broadcast.find(net.frames[f].broadcast_id);
       spans.push_back({f, f, std::nullopt, it == broadcast.end() ? std::nullopt : it->second->start});
     }
-    Span& span = spans.back();
-    auto ve = parse_visual_explorer_name(fr.name);
-    if (!ve || (span.named && *span.named != ve->start)) span.all_named = false;
-    else if (!span.named) span.named = ve->start;
-    double number = ve ? double(ve->frame) : double(frame_number(fr.name).value_or(fr.seq + 1));
-    double at = fr.seconds ? *fr.seconds : number * interval;
-    clock.seconds.push_back(at);
-    clock.starts_broadcast.push_back(first);
-    span.end = f + 1;
-    span.length = std::max(span.length, at + interval);
+    spans.back().end = f + 1;
+  }
+  for (Span& span : spans) {
+    // Order and time from one rule: the numbers in the names give the times only where they
+    // rise with the broadcast's order; otherwise a frame's position does.
+    std::vector<std::string> names;
+    for (std::size_t f = span.first; f < span.end; ++f) names.push_back(net.frames[f].name);
+    const bool numbered = share_one_numbering(names);
+    for (std::size_t f = span.first; f < span.end; ++f) {
+      const StoredFrame& fr = net.frames[f];
+      auto ve = numbered ? parse_visual_explorer_name(fr.name) : std::nullopt;
+      if (!ve || (span.named && *span.named != ve->start)) span.all_named = false;
+      else if (!span.named) span.named = ve->start;
+      double number = numbered ? double(*frame_number(fr.name)) : double(fr.seq + 1);
+      double at = fr.seconds ? *fr.seconds : number * interval;
+      clock.seconds.push_back(at);
+      clock.starts_broadcast.push_back(f == span.first);
+      span.length = std::max(span.length, at + interval);
+    }
   }
   // On one time axis: from the earliest start when every broadcast has one, else one after
   // another in broadcast order.

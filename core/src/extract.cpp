@@ -1,5 +1,6 @@
 #include "castnet/core/extract.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,10 +20,23 @@
 
 namespace castnet {
 
+// One detector and one embedder per worker: dlib's detectors and networks keep scratch state.
+// Made as the work needs them: a 12-frame job never loads 64 networks.
 struct Extractor::Workers {
+  const PluginRegistry& reg;
+  const PluginContext& ctx;
+  StageSpec detector, embedder;
+  int threads;
   std::vector<std::shared_ptr<Detector>> detectors;
   std::vector<std::shared_ptr<Embedder>> embedders;
   std::string detector_key, embedder_key;
+
+  void grow(std::size_t n) {
+    while (detectors.size() < n) {
+      detectors.push_back(reg.create<Detector>(PluginKind::detector, detector, ctx, &detector_key));
+      embedders.push_back(reg.create<Embedder>(PluginKind::embedder, embedder, ctx, &embedder_key));
+    }
+  }
 };
 
 namespace {
@@ -99,6 +113,22 @@ struct BatchWriter {
   }
 };
 
+// The prefix of the locations that are castnet's own outputs: `outputs/`, where it lies strictly
+// inside the broadcast's input folder; empty otherwise.
+std::string outputs_inside(const FaceStore& store, std::int64_t broadcast_id, const std::filesystem::path& outputs) {
+  if (outputs.empty()) return {};
+  namespace fs = std::filesystem;
+  std::string out = fs::absolute(outputs).lexically_normal().string();
+  if (out.back() != '/') out += '/';
+  for (const auto& b : store.broadcasts()) {
+    if (b.id != broadcast_id) continue;
+    std::string in = fs::path(b.input).lexically_normal().string();
+    if (in.back() != '/') in += '/';
+    if (out.size() > in.size() && out.rfind(in, 0) == 0) return out;
+  }
+  return {};
+}
+
 }  // namespace
 
 ExtractSummary& ExtractSummary::operator+=(const ExtractSummary& o) {
@@ -110,13 +140,9 @@ ExtractSummary& ExtractSummary::operator+=(const ExtractSummary& o) {
 
 Extractor::Extractor(const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector, const StageSpec& embedder,
                      const ExtractOptions& opt)
-    : workers_(std::make_unique<Workers>()), opt_(opt) {
-  const int threads = resolve_threads(opt.threads);
-  // One detector and one embedder per worker: dlib's detectors and networks keep scratch state.
-  for (int t = 0; t < threads; ++t) {
-    workers_->detectors.push_back(reg.create<Detector>(PluginKind::detector, detector, ctx, &workers_->detector_key));
-    workers_->embedders.push_back(reg.create<Embedder>(PluginKind::embedder, embedder, ctx, &workers_->embedder_key));
-  }
+    : workers_(std::make_unique<Workers>(Workers{reg, ctx, detector, embedder, resolve_threads(opt.threads)})), opt_(opt) {
+  workers_->grow(1);  // the stages' keys, and their parameters checked, before any frame is read
+  const int threads = workers_->threads;
   // Workers are the parallelism; OpenBLAS's and OpenCV's own threads on top would only fight
   // them for the cores.
   if (threads > 1) {
@@ -142,9 +168,12 @@ ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, Fa
   Progress progress("extract " + label, source.size_hint().value_or(0) - std::min(done.size(), source.size_hint().value_or(0)), opt_.quiet);
   long seq = 0;
   std::atomic<std::size_t> reused{0};
+  const std::string skip_below = outputs_inside(store, broadcast_id, opt_.outputs);
+  auto ours = [&](const std::string& location) { return !skip_below.empty() && location.rfind(skip_below, 0) == 0; };
   auto pull = [&]() -> std::optional<PulledFrame> {
-    auto wanted = [&](const std::string& location) { return !done.count(location); };
+    auto wanted = [&](const std::string& location) { return !done.count(location) && !ours(location); };
     while (auto f = source.next_if(wanted)) {
+      if (ours(f->location)) continue;
       long s = seq++;
       if (done.count(f->location)) {
         ++summary.resumed;
@@ -161,6 +190,8 @@ ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, Fa
                          hit == known.end() ? nullptr : &hit->second);
   };
   BatchWriter writer{store, summary, progress, opt_.batch};
+  const std::size_t frames_left = source.size_hint().value_or(std::size_t(workers_->threads)) - std::min(done.size(), source.size_hint().value_or(0));
+  workers_->grow(std::clamp<std::size_t>(frames_left, 1, std::size_t(workers_->threads)));
   const int threads = int(workers_->detectors.size());
   try {
     ordered_parallel_map<PulledFrame, FrameResult>(threads, opt_.batch + 4 * std::size_t(threads), pull, work,

@@ -9,6 +9,7 @@
 
 #include "castnet/sdk/frame_names.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "image_size.hpp"
 
 namespace castnet {
 
@@ -43,6 +44,12 @@ cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error) 
       return {};
     }
   }
+  auto too_large = [&](unsigned long long w, unsigned long long h) {
+    if (w * h <= kMaxFramePixels && w <= 1u << 20 && h <= 1u << 20) return false;
+    error = fmt::format("too large: {}x{} pixels, over castnet's {} megapixels per frame", w, h, kMaxFramePixels / 1'000'000);
+    return true;
+  };
+  if (auto size = declared_size(bytes.data(), bytes.size()); size && too_large(size->width, size->height)) return {};
   cv::Mat img;
   try {
     img = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
@@ -54,6 +61,7 @@ cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error) 
     error = "not a readable image";
     return {};
   }
+  if (too_large(std::uint64_t(img.cols), std::uint64_t(img.rows))) return {};  // a format without a header we read
   if (img.depth() != CV_8U) {  // 16-bit PNGs and the like: scale to 8 bits as PIL's convert does
     double scale = img.depth() == CV_16U ? 1.0 / 257.0 : 1.0;
     img.convertTo(img, CV_8U, scale);

@@ -1,7 +1,10 @@
 #include "castnet/core/registry.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
@@ -43,6 +46,24 @@ PluginRegistry::~PluginRegistry() {
   owner_.clear();
 }
 
+namespace {
+
+// Boost.DLL reports every failure as one generic error code; the loader's own words say which.
+std::string why_not_loadable(const fs::path& path) {
+  char magic[4] = {};
+  std::ifstream(path, std::ios::binary).read(magic, 4);
+  if (std::string(magic, 4) != "\x7f" "ELF") return "it is not a shared library";
+  void* h = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
+  if (h) {
+    dlclose(h);
+    return "the loader refused it";
+  }
+  const char* why = dlerror();
+  return why ? why : "the loader refused it";
+}
+
+}  // namespace
+
 void PluginRegistry::load(const fs::path& path) {
   auto library = std::make_shared<Library>();
   library->path = path;
@@ -50,7 +71,7 @@ void PluginRegistry::load(const fs::path& path) {
   library->lib.load(boost::dll::fs::path(path.string()), boost::dll::load_mode::default_mode, ec);
   if (ec)
     throw Error(ExitCode::plugin, fmt::format("{} could not be loaded ({}); rebuild it or remove it from the plugin path.",
-                                              path.string(), ec.message()));
+                                              path.string(), why_not_loadable(path)));
   // The version is a plain int, read before any C++ type of the plugin is touched.
   if (!library->lib.has("castnet_plugin_api_version") || !library->lib.has("castnet_plugins"))
     throw Error(ExitCode::plugin, fmt::format("{} is not a castnet plugin (it exports no castnet_plugins); remove it from the plugin path.",

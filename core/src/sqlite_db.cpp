@@ -8,9 +8,34 @@
 
 namespace castnet::detail {
 
+Error sqlite_error(sqlite3* db, int rc) {
+  const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+  const std::string path = file && *file ? file : "the face store";
+  const std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_FULL:
+      return Error(ExitCode::output, fmt::format("The face store {} cannot grow: the disk is full; free some space and run again (what is stored is kept).", path));
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN:
+      return Error(ExitCode::output, fmt::format("The face store {} cannot be written ({}); check that the output folder is writable.", path, why));
+    case SQLITE_IOERR:
+      return Error(ExitCode::output, fmt::format("The face store {} could not be read or written ({}); check the disk.", path, why));
+    case SQLITE_NOMEM:
+      return Error(ExitCode::failure, fmt::format("castnet ran out of memory while using the face store {}.", path));
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Error(ExitCode::store, fmt::format("The face store {} is in use by another castnet; run again when it has finished.", path));
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged: {}); choose another output folder.", path, why));
+    default:
+      return Error(ExitCode::store, fmt::format("The face store {} is damaged ({}); extract into a new output folder.", path, why));
+  }
+}
+
 Statement::Statement(sqlite3* db, const char* sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-    throw Error(ExitCode::store, fmt::format("The face store rejected a query ({}).", sqlite3_errmsg(db)));
+  if (int rc = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); rc != SQLITE_OK) throw sqlite_error(db, rc);
 }
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
@@ -29,7 +54,7 @@ bool Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  throw Error(ExitCode::store, fmt::format("The face store failed to write or read ({}).", sqlite3_errmsg(db_)));
+  throw sqlite_error(db_, rc);
 }
 void Statement::run() {
   while (step()) {

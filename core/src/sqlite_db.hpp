@@ -6,7 +6,13 @@
 
 #include <sqlite3.h>
 
+#include "castnet/sdk/errors.hpp"
+
 namespace castnet::detail {
+
+// What SQLite's result code `rc` means to a user, as castnet's Error: a full disk or an unwritable
+// folder is an output problem (exit 7), a damaged or foreign file a store problem (exit 6).
+Error sqlite_error(sqlite3* db, int rc);
 
 class Statement {
  public:

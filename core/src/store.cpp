@@ -54,22 +54,18 @@ class Transaction {
 }  // namespace
 
 FaceStore::FaceStore(const std::filesystem::path& path) : path_(path) {
-  if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
-    std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+  if (int rc = sqlite3_open(path.c_str(), &db_); rc != SQLITE_OK) {
+    Error e = rc == SQLITE_CANTOPEN
+                  ? Error(ExitCode::output, fmt::format("The face store {} cannot be opened or created; check that its folder exists and is writable.", path.string()))
+                  : detail::sqlite_error(db_, rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw Error(ExitCode::store, fmt::format("The face store {} cannot be opened ({}).", path.string(), why));
+    throw e;
   }
   sqlite3_busy_timeout(db_, 10000);
   try {
     // WAL: readers (a second `castnet graph`) never block the extracting writer.
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-  } catch (const Error&) {
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
-  }
-  try {
     detail::create_or_upgrade(db_, path);
   } catch (...) {
     sqlite3_close(db_);
@@ -81,12 +77,7 @@ FaceStore::FaceStore(const std::filesystem::path& path) : path_(path) {
 FaceStore::~FaceStore() { sqlite3_close(db_); }
 
 void FaceStore::exec(const char* sql) const {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string why = err ? err : "unknown";
-    sqlite3_free(err);
-    throw Error(ExitCode::store, fmt::format("The face store {} failed: {}.", path_.string(), why));
-  }
+  if (int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); rc != SQLITE_OK) throw detail::sqlite_error(db_, rc);
 }
 
 std::int64_t FaceStore::add_broadcast(const StoredBroadcast& b) {

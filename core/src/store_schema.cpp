@@ -53,13 +53,20 @@ ALTER TABLE frames ADD COLUMN broadcast_id INTEGER REFERENCES broadcasts(id);
 ALTER TABLE frames ADD COLUMN seconds REAL;
 )sql";
 
-void exec(sqlite3* db, const std::string& sql, const std::filesystem::path& path) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string why = err ? err : "unknown";
-    sqlite3_free(err);
-    throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged: {}); choose another output folder.",
-                                             path.string(), why));
+void exec(sqlite3* db, const std::string& sql, const std::filesystem::path&) {
+  if (int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK) throw sqlite_error(db, rc);
+}
+
+// A store of this version has every table; one missing was dropped, and re-creating it empty
+// would silently give an empty network.
+void require_tables(sqlite3* db, const std::filesystem::path& path) {
+  for (const char* table : {"meta", "broadcasts", "broadcasts_done", "frames", "detections", "faces", "embeddings",
+                            "clusterings", "labels"}) {
+    Statement q(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
+    q.bind(1, std::string(table));
+    if (!q.step())
+      throw Error(ExitCode::store, fmt::format("The face store {} is damaged: its table '{}' is missing; extract into a new output folder.",
+                                               path.string(), table));
   }
 }
 
@@ -98,13 +105,15 @@ void create_or_upgrade(sqlite3* db, const std::filesystem::path& path) {
   std::optional<std::string> version;
   try {
     version = schema_version(db);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::store) throw;  // unwritable, disk full: said as such
     throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
   }
   if (version == std::string("2")) return upgrade_from_2(db, path);
   if (version && *version != kSchemaVersion)
     throw Error(ExitCode::store, fmt::format("The face store {} has schema version {}, this castnet reads version {}; use a new output folder.",
                                              path.string(), *version, kSchemaVersion));
+  if (version) require_tables(db, path);
   exec(db, kSchema, path);
   if (!version) exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion), path);
 }

@@ -1,5 +1,7 @@
 #include "castnet/core/system.hpp"
 
+#include "castnet/sdk/parallel.hpp"
+
 #include <dlfcn.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -54,9 +56,6 @@ std::filesystem::path default_models_dir() {
   return fs::path(home ? home : ".") / ".cache" / "castnet" / "models";
 }
 
-int resolve_threads(int requested) {
-  if (requested > 0) return requested;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
+int resolve_threads(int requested) { return worker_count(requested); }
 
 }  // namespace castnet

@@ -94,10 +94,16 @@ std::vector<char> reuse_crops(const fs::path& out, const Network& net, const std
   return have;
 }
 
+void make_folder(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(ExitCode::output, fmt::format("The folder {} cannot be created ({}).", dir.string(), ec.message()));
+}
+
 }  // namespace
 
 FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceImageOptions& opt) {
-  fs::create_directories(out / "faces");
+  make_folder(out / "faces");
   const std::size_t n = net.faces.size();
   FaceCrops crops;
   crops.sharpness.assign(n, 0.0);
@@ -159,8 +165,10 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
                          const std::map<int, std::size_t>& picks, const FaceImageOptions& opt) {
   // Montages and node images follow the clustering: an earlier run's are stale.
   for (const char* d : {"montages", "node_images"}) {
-    fs::create_directories(out / d);
-    for (const auto& e : fs::directory_iterator(out / d)) fs::remove(e.path());
+    make_folder(out / d);
+    std::error_code ec;
+    for (fs::directory_iterator it(out / d, ec), end; !ec && it != end; it.increment(ec)) fs::remove(it->path(), ec);
+    if (ec) throw Error(ExitCode::output, fmt::format("The earlier pictures in {} cannot be removed ({}).", (out / d).string(), ec.message()));
   }
   std::map<int, std::string> image_of;
   for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) image_of[net.graph[v].identity] = net.graph[v].image;
@@ -192,6 +200,8 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
   }
   write_jpeg(out / "montages/montage-all.jpg", grid(people_tiles, opt.tile, 10));
   // The seed's `montage -tile 6x -frame 5` of every cluster montage, in OpenCV.
+  std::error_code gone;
+  if (final_cells.empty()) fs::remove(out / "montage-final.png", gone);  // no people now: the earlier montage is stale
   if (!final_cells.empty() && !cv::imwrite((out / "montage-final.png").string(), grid(final_cells, kCell, 6)))
     throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "montage-final.png").string()));
 }

@@ -29,7 +29,13 @@ void write_file(const fs::path& path, Fn&& fill) {
     out.flush();
     if (!out) throw Error(ExitCode::output, fmt::format("{} could not be written completely (disk full?).", path.string()));
   }
-  fs::rename(tmp, path);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::string why = ec.message();
+    fs::remove(tmp, ec);
+    throw Error(ExitCode::output, fmt::format("{} cannot be replaced ({}); check the output folder's permissions.", path.string(), why));
+  }
 }
 
 }  // namespace
@@ -51,12 +57,24 @@ void write_outputs(const fs::path& out, const Network& net, const FaceCrops& cro
                                net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key,
                                describe(opt.node_image))};
   write_file(out / "graph.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf, &timeline); });
+  // Every output in OUT describes this clustering: one not written now is an earlier run's, and goes.
+  auto stale = [&](std::initializer_list<const char*> names) {
+    for (const char* name : names) {
+      std::error_code ec;
+      fs::remove(out / name, ec);
+      if (ec) throw Error(ExitCode::output, fmt::format("The earlier {} cannot be removed ({}).", (out / name).string(), ec.message()));
+    }
+  };
   if (opt.dynamic) {
     gexf.dynamic = true;
     write_file(out / "graph-dynamic.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf, &timeline); });
+  } else {
+    stale({"graph-dynamic.gexf"});
   }
   if (opt.pictures) write_graph_pictures(out, net.graph);
+  else stale({"graph.png", "graph.svg"});
   if (opt.report) write_report(out, {&net, &timeline, record.str(), opt.pictures});
+  else stale({"report.html"});
 }
 
 }  // namespace castnet::formats

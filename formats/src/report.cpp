@@ -7,15 +7,16 @@
 #include <fmt/format.h>
 
 #include "castnet/formats/style.hpp"
+#include "castnet/formats/tables.hpp"
 #include "castnet/sdk/errors.hpp"
 
 namespace castnet::formats {
 
 namespace {
 
-std::string escape(const std::string& s) {
+std::string escape(const std::string& raw) {
   std::string o;
-  for (char c : s) {
+  for (char c : valid_utf8(raw)) {
     switch (c) {
       case '&': o += "&amp;"; break;
       case '<': o += "&lt;"; break;

@@ -28,14 +28,22 @@ class FolderSource final : public FrameSource {
     if (!fs::is_directory(dir, ec))
       throw Error(ExitCode::input, fmt::format("{} is not a folder; pass a folder of JPEG/PNG frames.", dir.string()));
     std::vector<std::string> names;
+    // An entry that cannot even be looked at (a symlink loop, a dangling link) is skipped with a
+    // warning: it is not a frame, and the others still are.
     auto take = [&](const fs::directory_entry& e) {
-      if (e.is_regular_file() && is_image_name(e.path().string())) names.push_back(fs::relative(e.path(), dir).string());
+      std::error_code bad;
+      bool file = e.is_regular_file(bad);
+      if (bad && is_image_name(e.path().string()))
+        warnings_.push_back(fmt::format("{} is skipped: {}.", e.path().string(), bad.message()));
+      if (file && !bad && is_image_name(e.path().string())) names.push_back(e.path().lexically_relative(dir).string());
     };
-    if (recursive_)
-      for (const auto& e : fs::recursive_directory_iterator(dir, ec)) take(e);
-    else
-      for (const auto& e : fs::directory_iterator(dir, ec)) take(e);
-    if (ec) throw Error(ExitCode::input, fmt::format("The frames folder {} cannot be read ({}).", dir.string(), ec.message()));
+    if (recursive_) {
+      fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+      for (; !ec && it != end; it.increment(ec)) take(*it);
+    } else {
+      fs::directory_iterator it(dir, ec), end;
+      for (; !ec && it != end; it.increment(ec)) take(*it);
+    }
     if (names.empty())
       throw Error(ExitCode::input, fmt::format("The frames folder {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", dir.string()));
     names_ = order_frame_names(std::move(names));
@@ -60,11 +68,13 @@ class FolderSource final : public FrameSource {
   }
 
   std::optional<std::size_t> size_hint() const override { return names_.size(); }
+  std::vector<std::string> warnings() const override { return warnings_; }
 
  private:
   bool recursive_;
   fs::path dir_;
   std::vector<std::string> names_;
+  std::vector<std::string> warnings_;
   std::size_t next_ = 0;
 };
 

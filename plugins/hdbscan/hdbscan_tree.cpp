@@ -9,9 +9,9 @@
 #include <barrier>
 #include <thread>
 #include <utility>
+#include "castnet/sdk/parallel.hpp"
 
 #include "castnet/sdk/neighbors.hpp"
-#include "castnet/sdk/parallel.hpp"
 #include "castnet/sdk/progress.hpp"
 #include "numpy_argsort.hpp"
 
@@ -122,7 +122,7 @@ std::vector<LinkageRow> prim_mst(const EmbeddingSet& x, const std::vector<double
   std::vector<char> in_tree(n, 0);
   std::vector<double> best(n, kInf);
   std::vector<LinkageRow> mst;
-  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(threads > 0 ? std::size_t(threads) : std::thread::hardware_concurrency(), n / 4096 + 1));
+  const std::size_t workers = std::max<std::size_t>(1, std::min<std::size_t>(std::size_t(worker_count(threads)), n / 4096 + 1));
   std::vector<std::pair<double, std::size_t>> firsts(workers);
   std::size_t current = 0;
   auto scan_range = [&](std::size_t w) {

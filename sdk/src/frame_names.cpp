@@ -21,7 +21,10 @@ std::optional<std::pair<std::string, unsigned long long>> split_numbered(const s
   static const std::regex numbered(R"(^(.*?)(\d+)\.[A-Za-z0-9]+$)");
   std::smatch m;
   if (!std::regex_match(name, m, numbered)) return std::nullopt;
-  return std::pair{m[1].str(), std::stoull(m[2].str().substr(0, 18))};
+  std::string digits = m[2].str();
+  digits.erase(0, std::min(digits.find_first_not_of('0'), digits.size() - 1));
+  if (digits.size() > 18) return std::nullopt;  // an identifier, not a frame number
+  return std::pair{m[1].str(), std::stoull(digits)};
 }
 
 }  // namespace
@@ -29,6 +32,16 @@ std::optional<std::pair<std::string, unsigned long long>> split_numbered(const s
 std::optional<unsigned long long> frame_number(const std::string& name) {
   auto split = split_numbered(name);
   return split ? std::optional(split->second) : std::nullopt;
+}
+
+bool share_one_numbering(const std::vector<std::string>& names) {
+  std::optional<std::pair<std::string, unsigned long long>> last;
+  for (const auto& name : names) {
+    auto split = split_numbered(name);
+    if (!split || (last && (split->first != last->first || split->second <= last->second))) return false;
+    last = split;
+  }
+  return true;
 }
 
 std::vector<std::string> order_frame_names(std::vector<std::string> names) {
@@ -61,7 +74,10 @@ std::optional<VisualExplorerName> parse_visual_explorer_name(const std::string& 
   tm.tm_hour = std::stoi(m[5]);
   tm.tm_min = std::stoi(m[6]);
   tm.tm_sec = std::stoi(m[7]);
-  return VisualExplorerName{m[1], timegm(&tm), std::stol(m[8])};
+  std::string frame = m[8].str();
+  frame.erase(0, std::min(frame.find_first_not_of('0'), frame.size() - 1));
+  if (frame.size() > 18) return std::nullopt;
+  return VisualExplorerName{m[1], timegm(&tm), std::stol(frame)};
 }
 
 std::optional<VisualExplorerName> parse_visual_explorer_broadcast(const std::string& identifier) {

@@ -9,8 +9,13 @@
 
 namespace castnet {
 
+int worker_count(int requested) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return requested > 0 ? std::min(requested, 4 * cores) : cores;
+}
+
 void parallel_for(std::size_t n, int threads, const std::function<void(std::size_t)>& f, std::size_t grain) {
-  std::size_t t = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  std::size_t t = static_cast<std::size_t>(worker_count(threads));
   grain = std::max<std::size_t>(1, grain);
   t = std::min(t, std::max<std::size_t>(1, n / grain));  // tiny inputs: no thread start-up cost
   if (t <= 1) {

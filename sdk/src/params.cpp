@@ -1,6 +1,6 @@
 #include "castnet/sdk/params.hpp"
 
-#include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <algorithm>
@@ -65,7 +65,10 @@ StageSpec parse_stage_spec(const std::string& text) {
     auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
       throw Error(ExitCode::usage, fmt::format("{}: '{}' is not of the form param=value", spec.plugin, item));
-    spec.raw[item.substr(0, eq)] = item.substr(eq + 1);
+    std::string name = item.substr(0, eq);
+    if (spec.raw.count(name))  // "eps=0.4,eps=0.5": which one was meant is a guess we do not make
+      throw Error(ExitCode::usage, fmt::format("{}: parameter '{}' is given twice.", spec.plugin, name));
+    spec.raw[name] = item.substr(eq + 1);
     if (comma == std::string::npos) break;
     pos = comma + 1;
   }
@@ -96,18 +99,17 @@ ParamValue parse_value(const std::string& plugin, const ParamSpec& s, const std:
   };
   switch (s.type) {
     case ParamType::integer: {
-      char* end = nullptr;
-      errno = 0;
-      long long v = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end || errno) throw bad();
+      long long v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (text.empty() || ec != std::errc() || end != text.data() + text.size()) throw bad();
       check_range(static_cast<double>(v));
       return static_cast<std::int64_t>(v);
     }
     case ParamType::real: {
-      char* end = nullptr;
-      errno = 0;
-      double v = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end || errno || !std::isfinite(v)) throw bad();
+      // Decimal only: strtod would read "0x10" as 16 and " 0.4" as 0.4.
+      double v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
+      if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(v)) throw bad();
       check_range(v);
       return v;
     }

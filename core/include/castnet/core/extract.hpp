@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,9 @@ struct ExtractOptions {
   int threads = 0;          // 0: all cores
   std::size_t batch = 16;   // frames per store transaction
   bool quiet = false;
+  // castnet's output folder. Where it lies inside an input folder (read with -r), the files in it
+  // are castnet's own pictures, and are never read as frames.
+  std::filesystem::path outputs;
 };
 
 struct ExtractSummary {

@@ -10,6 +10,11 @@
 
 namespace castnet {
 
+// The largest frame castnet decodes: 50 megapixels (an 8K frame is 33, a 48-megapixel photo
+// fits). A larger one would take gigabytes and minutes to search for faces; it is refused as
+// unreadable, with a warning, and the run goes on.
+constexpr unsigned long long kMaxFramePixels = 50'000'000;
+
 struct LoadedFrame {
   cv::Mat rgb;             // empty when unreadable
   std::string error;       // why it is unreadable
@@ -20,7 +25,9 @@ struct LoadedFrame {
 LoadedFrame load_image_file(const std::filesystem::path& path);
 
 // Decodes encoded image bytes to 8-bit RGB (alpha dropped, grey expanded), as
-// face_recognition's load_image_file does. Empty Mat and `error` set when it cannot.
+// face_recognition's load_image_file does. Empty Mat and `error` set when it cannot, or when the
+// image is larger than kMaxFramePixels (checked on the header, before decoding, where the
+// format allows).
 cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error);
 
 }  // namespace castnet

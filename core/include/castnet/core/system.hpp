@@ -21,7 +21,7 @@ const char* build_isa();
 // $CASTNET_MODELS, else ${XDG_CACHE_HOME:-~/.cache}/castnet/models, as scripts/setup uses.
 std::filesystem::path default_models_dir();
 
-// Workers for a request of `requested` (0: one per core).
+// Workers for a request of `requested`: worker_count (0: one per core; at most four per core).
 int resolve_threads(int requested);
 
 }  // namespace castnet

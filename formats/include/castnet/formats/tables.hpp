@@ -10,6 +10,10 @@
 namespace castnet::formats {
 
 // RFC 4180 quoting, only where a field needs it.
+// `s` as valid UTF-8: each byte that is not part of a well-formed sequence becomes U+FFFD. File
+// names are bytes; a CSV, GEXF or HTML reader wants UTF-8 text.
+std::string valid_utf8(const std::string& s);
+
 std::string csv_field(const std::string& s);
 
 // header frame,left,top,right,bottom,score,label: one row per detected face.

@@ -13,6 +13,11 @@ namespace castnet {
 // The number before the extension (`...-000123.jpg` is 123), if the name has one.
 std::optional<unsigned long long> frame_number(const std::string& name);
 
+// Whether names, in broadcast order, share one numbering: each has a number, all have the same
+// text before it, and the numbers rise. Only then do the numbers give the frames' times; otherwise
+// (an unnumbered cover.jpg, two prefixes) a frame's time is its position.
+bool share_one_numbering(const std::vector<std::string>& names_in_order);
+
 // Broadcast order: by (prefix, number) when every name has a number, else by name.
 std::vector<std::string> order_frame_names(std::vector<std::string> names);
 
