@@ -55,7 +55,7 @@ StageSpec parse_stage_spec(const std::string& text) {
   auto colon = text.find(':');
   spec.plugin = text.substr(0, colon);
   if (spec.plugin.empty())
-    throw Error(ExitCode::usage, fmt::format("'{}' names no plugin; write NAME or NAME:param=value,...", text));
+    throw Error(ExitCode::usage, fmt::format("'{}' names no plugin; write NAME, or NAME:param=value with more pairs after commas.", text));
   if (colon == std::string::npos) return spec;
   std::string rest = text.substr(colon + 1);
   std::size_t pos = 0;
@@ -64,7 +64,7 @@ StageSpec parse_stage_spec(const std::string& text) {
     std::string item = rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw Error(ExitCode::usage, fmt::format("{}: '{}' is not of the form param=value", spec.plugin, item));
+      throw Error(ExitCode::usage, fmt::format("{}: '{}' is not of the form param=value.", spec.plugin, item));
     std::string name = item.substr(0, eq);
     if (spec.raw.count(name))  // "eps=0.4,eps=0.5": which one was meant is a guess we do not make
       throw Error(ExitCode::usage, fmt::format("{}: parameter '{}' is given twice.", spec.plugin, name));

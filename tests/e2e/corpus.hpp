@@ -1,0 +1,160 @@
+// What every case of the bad-input corpus checks after castnet has run: the store's rows, the
+// store's integrity, and that every output in OUT still parses (CSV, GEXF, HTML, UTF-8).
+#pragma once
+#include <sys/file.h>
+
+#include <sqlite3.h>
+
+#include <map>
+#include <regex>
+
+#include "cli.hpp"
+
+namespace castnet::test {
+
+// Row counts of the store's tables, and the largest face id: equal before and after a command
+// that failed means it lost and added nothing.
+using StoreRows = std::map<std::string, long long>;
+
+inline StoreRows store_rows(const fs::path& store) {
+  StoreRows rows;
+  if (!fs::is_regular_file(store)) return rows;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return rows;
+  }
+  for (const char* q : {"frames", "faces", "embeddings", "detections", "clusterings", "labels", "broadcasts", "max(faces.id)"}) {
+    std::string sql = std::string(q).rfind("max", 0) == 0 ? "SELECT max(id) FROM faces" : fmt::format("SELECT count(*) FROM {}", q);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      rows[q] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return rows;
+}
+
+inline std::string integrity(const fs::path& store) {
+  sqlite3* db = nullptr;
+  std::string result = "cannot open";
+  if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+      result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return result;
+}
+
+inline bool is_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (!len || i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    i += len;
+  }
+  return true;
+}
+
+// RFC 4180: every record has as many fields as the header. Returns what is wrong, or "".
+inline std::string csv_problem(const std::string& text) {
+  if (!is_utf8(text)) return "not UTF-8";
+  std::vector<std::size_t> widths;
+  std::size_t fields = 1;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') ++i;
+      else if (c == '"') quoted = false;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      ++fields;
+    } else if (c == '\n') {
+      widths.push_back(fields);
+      fields = 1;
+    }
+  }
+  if (quoted) return "an unclosed quote";
+  for (std::size_t w : widths)
+    if (w != widths.front()) return fmt::format("a record of {} fields under a header of {}", w, widths.front());
+  return "";
+}
+
+// xmllint's HTML parser knows HTML 4: HTML 5's elements are not faults of ours.
+inline std::string html_problem(const fs::path& file) {
+  std::string log;
+  run(fmt::format("xmllint --html --noout '{}'", file.string()), &log);
+  static const std::regex html5(R"(Tag (figure|figcaption|section|main|header|footer|nav|canvas|svg|article|aside|time) invalid)");
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find("error") != std::string::npos && !std::regex_search(line, html5)) return line;
+  return is_utf8(slurp(file)) ? "" : "not UTF-8";
+}
+
+// Time runs forward: no spell ends before it starts, no timeline bar starts before the broadcast.
+inline std::string time_problem(const fs::path& file) {
+  const std::string text = slurp(file);
+  static const std::regex spell(R"re(start="([^"]*)" end="([^"]*)")re");
+  const std::sregex_iterator none;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), spell); it != none; ++it) {
+    std::string a = (*it)[1], b = (*it)[2];
+    bool numbers = a.find('-') == std::string::npos;
+    if (numbers ? std::stod(a) > std::stod(b) : a > b) return "a spell ends before it starts: " + it->str();
+  }
+  static const std::regex bar(R"(left:(-?[0-9.]+)%;width:([0-9.]+)%)");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), bar); it != none; ++it)
+    if (std::stod((*it)[1]) < 0 || std::stod((*it)[1]) + std::stod((*it)[2]) > 100.01) return "a timeline bar outside the broadcast: " + it->str();
+  return "";
+}
+
+// Every output in OUT parses; none is left half-written.
+inline std::vector<std::string> output_problems(const fs::path& out, bool check_store = true) {
+  std::vector<std::string> problems;
+  if (!fs::is_directory(out)) return problems;
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    const fs::path& p = e.path();
+    std::string ext = p.extension().string();
+    if (!e.is_regular_file()) continue;
+    if (ext == ".part") problems.push_back(p.string() + " is left half-written");
+    if (ext == ".gexf" && run(fmt::format("xmllint --noout '{}'", p.string())) != 0) problems.push_back(p.string() + " is not XML");
+    if (ext == ".csv")
+      if (auto why = csv_problem(slurp(p)); !why.empty()) problems.push_back(p.string() + ": " + why);
+    if (ext == ".html")
+      if (auto why = html_problem(p); !why.empty()) problems.push_back(p.string() + ": " + why);
+    if (ext == ".html" || ext == ".gexf")
+      if (auto why = time_problem(p); !why.empty()) problems.push_back(p.string() + ": " + why);
+  }
+  if (check_store && fs::is_regular_file(out / "castnet.sqlite") && integrity(out / "castnet.sqlite") != "ok")
+    problems.push_back("the store fails PRAGMA integrity_check: " + integrity(out / "castnet.sqlite"));
+  return problems;
+}
+
+// A finished run of three frames, made once per build of castnet and shared by the corpus's
+// processes (ctest runs them side by side; a lock makes one of them build it).
+inline fs::path golden_run(const fs::path& frames_dir) {
+  auto stamp = fs::last_write_time(CASTNET_BIN).time_since_epoch().count();
+  fs::path dir = fs::temp_directory_path() / fmt::format("castnet_corpus_golden_{}", stamp);
+  fs::create_directories(dir);
+  int lock = ::open((dir / "lock").c_str(), O_CREAT | O_RDWR, 0644);
+  ::flock(lock, LOCK_EX);
+  if (!fs::exists(dir / "ready")) {
+    fs::remove_all(dir / "frames");
+    fs::remove_all(dir / "out");
+    fs::create_directories(dir / "frames");
+    for (int n : {1, 2, 3})
+      fs::copy_file(frames_dir / fmt::format("SHOW_20230313_083000_demo-{:06d}.jpg", n), dir / fmt::format("frames/SHOW-{:06d}.jpg", n));
+    auto r = castnet_cli(fmt::format("run {0}/frames -o {0}/out --quiet --cluster dbscan:min_samples=1", dir.string()));
+    if (r.code == 0) std::ofstream(dir / "ready") << "ok\n";
+  }
+  ::flock(lock, LOCK_UN);
+  ::close(lock);
+  return dir;
+}
+
+}  // namespace castnet::test
