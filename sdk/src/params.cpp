@@ -132,7 +132,7 @@ Params validate_params(const std::string& plugin, const std::vector<ParamSpec>& 
   std::map<std::string, ParamValue> values;
   for (const auto& s : specs) values[s.name] = s.default_value;
   for (const auto& [name, text] : raw) {
-    auto it = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; });
+    auto it = std::find_if(specs.begin(), specs.end(), [&name = name](const ParamSpec& s) { return s.name == name; });
     if (it == specs.end()) {
       std::vector<std::string> names;
       for (const auto& s : specs) names.push_back(s.name);
@@ -151,7 +151,7 @@ std::string canonical_spec(const std::string& plugin, const std::vector<ParamSpe
   std::string out = plugin;
   char sep = ':';
   for (const auto& [name, value] : params.values()) {  // std::map: sorted by name
-    auto spec = std::find_if(specs.begin(), specs.end(), [&](const ParamSpec& s) { return s.name == name; });
+    auto spec = std::find_if(specs.begin(), specs.end(), [&name = name](const ParamSpec& s) { return s.name == name; });
     if (spec != specs.end() && spec->role == ParamRole::execution) continue;
     out += fmt::format("{}{}={}", sep, name, format_value(value));
     sep = ',';
