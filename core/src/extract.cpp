@@ -61,7 +61,7 @@ FrameResult process_frame(PulledFrame in, std::int64_t broadcast_id, Detector& d
   cv::Mat rgb = f.rgb;
   if (r.error.empty() && rgb.empty()) {
     r.content_hash = fnv1a64(f.encoded.data(), f.encoded.size());
-    rgb = decode_rgb(f.encoded, r.error);
+    rgb = decode_rgb(f.encoded, r.error, &r.warning);
   } else if (!rgb.empty()) {
     r.content_hash = fnv1a64(rgb.data, rgb.total() * rgb.elemSize());
   }
@@ -101,6 +101,8 @@ struct BatchWriter {
       ++summary.unreadable;
       std::fprintf(stderr, "warning: frame %s is unreadable (%s); skipped.\n", r.name.c_str(), r.error.c_str());
     }
+    if (!r.warning.empty())
+      std::fprintf(stderr, "warning: frame %s is damaged (%s); what could be decoded was used.\n", r.name.c_str(), r.warning.c_str());
     summary.faces += r.faces.size();
     batch.push_back(std::move(r));
     if (batch.size() >= size) flush();

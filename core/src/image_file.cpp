@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <turbojpeg.h>
 
 #include "castnet/sdk/frame_names.hpp"
 #include "castnet/sdk/errors.hpp"
@@ -28,7 +29,41 @@ LoadedFrame load_image_file(const fs::path& path) {
   return out;
 }
 
-cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error) {
+namespace {
+
+// JPEGs through TurboJPEG rather than OpenCV: the same libjpeg-turbo with the same defaults
+// (accurate DCT, fancy upsampling), hence the same pixels, but its warnings ("Corrupt JPEG
+// data: ...") come back to us, to be printed with the frame's name, instead of going to stderr
+// nameless. Returns false where OpenCV should decode instead (CMYK and YCCK).
+bool decode_jpeg(const std::vector<unsigned char>& bytes, cv::Mat& rgb, std::string& error, std::string* warning) {
+  tjhandle tj = tjInitDecompress();
+  if (!tj) return false;
+  int width = 0, height = 0, subsampling = 0, colorspace = 0;
+  auto* data = const_cast<unsigned char*>(bytes.data());
+  const auto size = static_cast<unsigned long>(bytes.size());
+  bool handled = true;
+  if (tjDecompressHeader3(tj, data, size, &width, &height, &subsampling, &colorspace) != 0) {
+    error = fmt::format("not a readable JPEG ({})", tjGetErrorStr2(tj));
+  } else if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) {
+    handled = false;
+  } else {
+    rgb.create(height, width, CV_8UC3);
+    if (tjDecompress2(tj, data, size, rgb.data, width, 0, height, TJPF_RGB, 0) != 0) {
+      if (tjGetErrorCode(tj) == TJERR_WARNING) {
+        if (warning) *warning = tjGetErrorStr2(tj);
+      } else {
+        error = fmt::format("damaged JPEG ({})", tjGetErrorStr2(tj));
+        rgb.release();
+      }
+    }
+  }
+  tjDestroy(tj);
+  return handled;
+}
+
+}  // namespace
+
+cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error, std::string* warning) {
   if (bytes.empty()) {
     error = "empty file";
     return {};
@@ -50,6 +85,10 @@ cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error) 
     return true;
   };
   if (auto size = declared_size(bytes.data(), bytes.size()); size && too_large(size->width, size->height)) return {};
+  if (bytes.size() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8) {
+    cv::Mat rgb;
+    if (decode_jpeg(bytes, rgb, error, warning)) return rgb;
+  }
   cv::Mat img;
   try {
     img = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);

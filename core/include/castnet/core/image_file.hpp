@@ -28,6 +28,8 @@ LoadedFrame load_image_file(const std::filesystem::path& path);
 // face_recognition's load_image_file does. Empty Mat and `error` set when it cannot, or when the
 // image is larger than kMaxFramePixels (checked on the header, before decoding, where the
 // format allows).
-cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error);
+// `warning`, when given, receives what the decoder noticed but read past ("Corrupt JPEG data:
+// premature end of data segment"): the frame is used, and the caller names it in a warning.
+cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error, std::string* warning = nullptr);
 
 }  // namespace castnet

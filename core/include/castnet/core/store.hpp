@@ -55,6 +55,7 @@ struct FrameResult {  // what extraction produced for one frame
   std::uint64_t content_hash = 0;
   int width = 0, height = 0;
   std::string error;  // non-empty: the frame could not be read
+  std::string warning;  // non-empty: read, but the decoder noticed damage (not stored)
   const char* metric = "euclidean";  // the embedder's metric
   std::vector<Face> faces;
   std::vector<std::vector<float>> embeddings;
