@@ -17,6 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// No frame is this large (a 50-megapixel BMP is 150 MB); a file that is, is refused unread.
+constexpr std::uintmax_t kMaxFrameBytes = 256ull << 20;
+
 class FolderSource final : public FrameSource {
  public:
   explicit FolderSource(bool recursive) : recursive_(recursive) {}
@@ -61,6 +64,11 @@ class FolderSource final : public FrameSource {
     f.name = names_[next_++];
     f.location = (dir_ / f.name).string();
     if (!wanted(f.location)) return f;  // not read at all
+    std::error_code ec;
+    if (auto bytes = fs::file_size(f.location, ec); !ec && bytes > kMaxFrameBytes) {
+      f.error = fmt::format("{} bytes, more than a frame can be", bytes);  // not read into memory
+      return f;
+    }
     std::ifstream in(f.location, std::ios::binary);
     if (!in) f.error = "cannot be opened";
     else f.encoded.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());

@@ -109,6 +109,8 @@ std::vector<Case> frame_cases() {
                 "is unreadable (truncated JPEG"),
       bad_frame("PngBomb", "SHOW-000003.png", [](auto p) { write(p, png_bomb()); }, "is unreadable (too large: 30000x30000 pixels"),
       bad_frame("HugeJpeg", "SHOW-000003.jpg", [](auto p) { write(p, jpeg_declaring(12000, 12000)); }, "is unreadable (too large: 12000x12000 pixels"),
+      bad_frame("GigabyteOfZeros", "SHOW-000003.jpg", [](auto p) { std::ofstream(p).close(); fs::resize_file(p, 1ull << 30); },
+                "is unreadable (1073741824 bytes, more than a frame can be)"),
       bad_frame("RandomBytesPng", "SHOW-000003.png", [](auto p) { std::string s(5000, 0); for (std::size_t i = 0; i < s.size(); ++i) s[i] = char(i * 7919 % 251); write(p, "\x89PNG\r\n\x1a\n" + s); },
                 "is unreadable (not a readable image)"),
       bad_frame("SymlinkLoop", "SHOW-000003.jpg", [](auto p) { fs::create_symlink(p.filename(), p); }, "Too many levels of symbolic links"),
