@@ -72,6 +72,10 @@ void PluginRegistry::load(const fs::path& path) {
   if (ec)
     throw Error(ExitCode::plugin, fmt::format("{} could not be loaded ({}); rebuild it or remove it from the plugin path.",
                                               path.string(), why_not_loadable(path)));
+  // Its code stays mapped until the process ends, even after the registry is gone: what a plugin's
+  // libraries keep for the process (thread pools, caches) outlives us, and at exit a sanitizer must
+  // still be able to name the code that allocated it.
+  dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL | RTLD_NOLOAD | RTLD_NODELETE);
   // The version is a plain int, read before any C++ type of the plugin is touched.
   if (!library->lib.has("castnet_plugin_api_version") || !library->lib.has("castnet_plugins"))
     throw Error(ExitCode::plugin, fmt::format("{} is not a castnet plugin (it exports no castnet_plugins); remove it from the plugin path.",

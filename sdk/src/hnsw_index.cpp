@@ -4,6 +4,10 @@
 // radius is then computed exactly, so what is found is right and only some neighbours may be
 // missed. Built single-threaded: parallel insertion makes the graph depend on thread timing, and
 // castnet gives the same output for the same input.
+// Debian's hnswlib 0.6.2, with its hand-written SSE, reads the int after a neighbour list to
+// compute a prefetch address (searchBaseLayer): one past a malloc'd block, which AddressSanitizer
+// rightly reports. Without it the compiler vectorises the distance loops itself.
+#define NO_MANUAL_VECTORIZATION
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
