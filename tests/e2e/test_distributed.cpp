@@ -51,7 +51,7 @@ class Distributed : public ::testing::Test {
     return fmt::format("OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -np {} {}", ranks, CASTNET_BIN);
   }
   bool has_mpi() const {
-    return test::run("command -v mpirun") == 0 && test::run(fmt::format("{} --version", mpirun(1))) == 0;
+    return CASTNET_WITH_MPI && test::run("command -v mpirun") == 0 && test::run(fmt::format("{} --version", mpirun(1))) == 0;
   }
   fs::path dir_;
   std::vector<fs::path> zips_;
