@@ -53,7 +53,7 @@ ALTER TABLE frames ADD COLUMN broadcast_id INTEGER REFERENCES broadcasts(id);
 ALTER TABLE frames ADD COLUMN seconds REAL;
 )sql";
 
-void exec(sqlite3* db, const std::string& sql, const std::filesystem::path&) {
+void exec(sqlite3* db, const std::string& sql) {
   if (int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK) throw sqlite_error(db, rc);
 }
 
@@ -79,20 +79,20 @@ std::optional<std::string> schema_version(sqlite3* db) {
 }
 
 void upgrade_from_2(sqlite3* db, const std::filesystem::path& path) {
-  exec(db, "BEGIN IMMEDIATE", path);
+  exec(db, "BEGIN IMMEDIATE");
   try {
-    exec(db, kUpgradeFrom2, path);
-    exec(db, kSchema, path);
+    exec(db, kUpgradeFrom2);
+    exec(db, kSchema);
     // The folder the frames came from names the one broadcast.
     Statement first(db, "SELECT location FROM frames ORDER BY seq LIMIT 1");
     if (first.step()) {
       std::filesystem::path folder = std::filesystem::path(first.text(0)).parent_path();
       Statement ins(db, "INSERT INTO broadcasts(name, source, input) VALUES(?, 'folder', ?)");
       ins.bind(1, folder.filename().string()).bind(2, folder.string()).run();
-      exec(db, "UPDATE frames SET broadcast_id = (SELECT id FROM broadcasts LIMIT 1)", path);
+      exec(db, "UPDATE frames SET broadcast_id = (SELECT id FROM broadcasts LIMIT 1)");
     }
-    exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion), path);
-    exec(db, "COMMIT", path);
+    exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion));
+    exec(db, "COMMIT");
   } catch (...) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
@@ -114,8 +114,8 @@ void create_or_upgrade(sqlite3* db, const std::filesystem::path& path) {
     throw Error(ExitCode::store, fmt::format("The face store {} has schema version {}, this castnet reads version {}; use a new output folder.",
                                              path.string(), *version, kSchemaVersion));
   if (version) require_tables(db, path);
-  exec(db, kSchema, path);
-  if (!version) exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion), path);
+  exec(db, kSchema);
+  if (!version) exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion));
 }
 
 }  // namespace castnet::detail

@@ -24,13 +24,16 @@ inline StoreRows store_rows(const fs::path& store) {
     sqlite3_close(db);
     return rows;
   }
-  for (const char* q : {"frames", "faces", "embeddings", "detections", "clusterings", "labels", "broadcasts", "max(faces.id)"}) {
-    std::string sql = std::string(q).rfind("max", 0) == 0 ? "SELECT max(id) FROM faces" : fmt::format("SELECT count(*) FROM {}", q);
+  auto scalar = [&](const std::string& sql) {
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      rows[q] = sqlite3_column_int64(st, 0);
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-  }
+    return v;
+  };
+  for (const char* table : {"frames", "faces", "embeddings", "detections", "clusterings", "labels", "broadcasts"})
+    if (long long n = scalar(fmt::format("SELECT count(*) FROM {}", table)); n >= 0) rows[table] = n;
+  rows["max(faces.id)"] = scalar("SELECT max(id) FROM faces");
   sqlite3_close(db);
   return rows;
 }
