@@ -62,11 +62,15 @@ void cluster_step(const Options& o, const Session& session) {
   ClusterSummary s = cluster_faces(store, session.registry(), session.context(), last->detector_key, last->embedder_key,
                                    stages(o).clusterer);
   fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise, s.clusterer_key);
+  const ConstraintSummary& c = s.constraints;
+  if (c.tracks || c.split_clusters)
+    fmt::print("constraints: {} tracks ({} noise faces joined, {} clusters merged), {} clusters split at a frame holding two of their faces\n",
+               c.tracks, c.joined_noise, c.merged_clusters, c.split_clusters);
 }
 
 void add_cluster_command(CLI::App& app, Options& o) {
   auto* cl = app.add_subcommand("cluster", "Cluster the stored embeddings again, without detecting");
-  cl->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...] (default dbscan)");
+  cl->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...] (default: the modern preset's chinese-whispers)");
   add_store_options(cl, o);
   cl->callback([&o] { cluster_step(o, Session()); });
 }

@@ -1,0 +1,125 @@
+// The face constraints on hand-made faces: 2-D embeddings, frames in one broadcast.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "castnet/core/constraints.hpp"
+
+namespace castnet {
+namespace {
+
+struct Scene {
+  std::vector<FacePlace> where;
+  EmbeddingSet x{2, Metric::euclidean, {}};
+  std::vector<int> labels;
+
+  // A face at (ex, ey) in embedding space, in frame `seq`, with a box at `left`.
+  void face(long seq, double ex, double ey, int label, long left = 0) {
+    where.push_back({seq + 1, 1, seq, Box{left, 100, left + 60, 160}});
+    x.data.push_back(ex);
+    x.data.push_back(ey);
+    labels.push_back(label);
+  }
+};
+
+// No cluster holds two faces of one frame.
+bool one_face_per_frame(const Scene& s, const std::vector<int>& labels) {
+  std::set<std::pair<int, std::int64_t>> seen;
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] >= 0 && !seen.insert({labels[i], s.where[i].frame}).second) return false;
+  return true;
+}
+
+ConstraintOptions only_cannot_link() { return {true, false, 0.5, 0.6, 0.0}; }  // same_person 0.6
+
+TEST(Constraints, CannotLinkSplitsTwoPeopleMergedIntoOneCluster) {
+  Scene s;  // A near (0,0), B near (1,0): a clusterer put them together; they share frames 0-4
+  for (long f = 0; f < 10; ++f) s.face(f, 0.01 * double(f), 0, 0, 0);
+  for (long f = 0; f < 5; ++f) s.face(f, 1 + 0.01 * double(f), 0, 0, 300);
+  for (long f = 10; f < 15; ++f) s.face(f, 1, 0.01 * double(f), 0, 300);  // B alone: must follow B
+  auto labels = s.labels;
+  auto summary = apply_constraints(s.where, s.x, labels, only_cannot_link());
+  EXPECT_EQ(summary.split_clusters, 1u);
+  EXPECT_TRUE(one_face_per_frame(s, labels));
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(labels[i], labels[0]) << i;
+  for (std::size_t i = 10; i < 20; ++i) EXPECT_EQ(labels[i], labels[10]) << i;
+  EXPECT_NE(labels[0], labels[10]);
+  for (int l : labels) EXPECT_GE(l, 0);  // split, never dropped
+}
+
+TEST(Constraints, CannotLinkPeelsOnlyTheOddFaceOfOnePerson) {
+  Scene s;  // one person in 30 frames, and in frame 7 a second, different-looking face of them
+  for (long f = 0; f < 30; ++f) s.face(f, 0.02 * double(f % 5), 0.02 * double(f % 3), 0, 0);
+  s.face(7, 0.3, 0.3, 0, 300);
+  auto labels = s.labels;
+  apply_constraints(s.where, s.x, labels, only_cannot_link());
+  EXPECT_TRUE(one_face_per_frame(s, labels));
+  std::map<int, int> size;
+  for (int l : labels) ++size[l];
+  EXPECT_EQ(size.size(), 2u);
+  EXPECT_EQ(size[labels[0]], 30);  // the person is not cut in halves
+}
+
+TEST(Constraints, CannotLinkResolvesThreeFacesOfOneFrame) {
+  Scene s;
+  for (long f = 0; f < 6; ++f)
+    for (int p = 0; p < 3; ++p) s.face(f, double(p), 0.01 * double(f), 0, 200 * p);
+  auto labels = s.labels;
+  apply_constraints(s.where, s.x, labels, only_cannot_link());
+  EXPECT_TRUE(one_face_per_frame(s, labels));
+  EXPECT_EQ(std::set<int>(labels.begin(), labels.end()).size(), 3u);
+}
+
+TEST(Constraints, MustLinkJoinsATrackedFaceAcrossAShot) {
+  Scene s;  // frames 0-5: one face in place; the clusterer cut it in two and left one as noise
+  for (long f = 0; f < 6; ++f) s.face(f, 0.1 * double(f), 0, f < 3 ? 0 : 1, 100 + f);
+  s.labels[4] = -1;
+  auto labels = s.labels;
+  auto summary = apply_constraints(s.where, s.x, labels, {true, true, 0.5, 0.6, 0.0});
+  EXPECT_EQ(summary.tracks, 1u);
+  EXPECT_EQ(summary.joined_noise, 1u);
+  EXPECT_EQ(summary.merged_clusters, 1u);
+  EXPECT_EQ(std::set<int>(labels.begin(), labels.end()), std::set<int>{0});
+}
+
+TEST(Constraints, MustLinkNeedsOverlapCloseEmbeddingsAndConsecutiveFrames) {
+  Scene s;
+  s.face(0, 0, 0, 0, 0);
+  s.face(1, 0, 0, 1, 400);    // same look, elsewhere in the next frame: no track
+  s.face(2, 0.9, 0, 2, 400);  // in place, but another face: no track
+  s.face(4, 0.9, 0, 3, 400);  // in place and alike, but frame 3 between: no track
+  auto labels = s.labels;
+  auto summary = apply_constraints(s.where, s.x, labels, {true, true, 0.5, 0.6, 0.0});
+  EXPECT_EQ(summary.tracks, 0u);
+  EXPECT_EQ(std::set<int>(labels.begin(), labels.end()).size(), 4u);
+}
+
+TEST(Constraints, MergeDistanceJoinsNearClustersThatShareNoFrame) {
+  Scene s;
+  for (long f = 0; f < 4; ++f) s.face(f, 0, 0.01 * double(f), 0);
+  for (long f = 10; f < 14; ++f) s.face(f, 0.4, 0.01 * double(f), 1);  // the same person, other lighting
+  for (long f = 10; f < 14; ++f) s.face(f, 0.8, 0.01 * double(f), 2, 300);  // someone beside them
+  auto labels = s.labels;
+  auto summary = apply_constraints(s.where, s.x, labels, {true, false, 0.5, 0.6, 0.5});
+  EXPECT_EQ(summary.merged_clusters, 1u);
+  EXPECT_EQ(labels[0], labels[4]);
+  EXPECT_NE(labels[4], labels[8]);  // 0.4 from cluster 1, but they share frames 10-13
+  EXPECT_TRUE(one_face_per_frame(s, labels));
+}
+
+TEST(Constraints, LabelsAreDenseAndTheSameEveryRun) {
+  Scene s;
+  for (long f = 0; f < 8; ++f) s.face(f, double(f % 2), 0, 5, 300 * (f % 2));
+  for (long f = 0; f < 8; ++f) s.face(f, 3, 0, -1, 600);
+  auto a = s.labels, b = s.labels;
+  apply_constraints(s.where, s.x, a, {true, true, 0.5, 0.6, 0.6});
+  apply_constraints(s.where, s.x, b, {true, true, 0.5, 0.6, 0.6});
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a[0], 0);
+  for (int l : a) EXPECT_LE(l, 1);
+  EXPECT_EQ(a[8], -1);  // noise that no track holds stays noise
+}
+
+}  // namespace
+}  // namespace castnet
