@@ -1,36 +1,47 @@
 // dlib's HOG frontal face detector, called exactly as face_recognition.face_locations(model="hog")
 // calls it, so the boxes equal the reference's.
+//
+// small_faces=true adds faces smaller than the HOG window sees at upsample 1 (80 px / 2): OpenCV's
+// LBP frontal-face cascade proposes small face-like regions (it sees 24 px faces without
+// upsampling, at a quarter of the Haar cascade's cost), and HOG at upsample 2 confirms each on a
+// crop twice its size. The frame is upsampled twice only where a small face may be, not
+// everywhere (which costs ~4x). docs/quality.md has what it finds and costs.
 #include <algorithm>
+#include <filesystem>
 
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
 #include <dlib/opencv/cv_image.h>
+#include <fmt/format.h>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/objdetect.hpp>
 
 #include "box_trim.hpp"
+#include "castnet/sdk/errors.hpp"
 #include "castnet/sdk/plugin.hpp"
 
 namespace castnet {
 namespace {
 
+constexpr const char* kCascade = CASTNET_LBP_DIR "/lbpcascade_frontalface.xml";
+constexpr long kWindowAtUpsample1 = 40;  // dlib's 80x80 HOG window on the doubled frame
+// Proposal sizes: the LBP cascade's own window (24) up to a little above what upsample 1 sees,
+// since a cascade's box is larger than dlib's for the same face.
+constexpr int kMinProposal = 24, kMaxProposal = 60;
+
+bool centre_inside(const dlib::rectangle& r, const dlib::rectangle& in) { return in.contains(dlib::center(r)); }
+
 class DlibHog final : public Detector {
  public:
-  explicit DlibHog(int upsample) : upsample_(upsample), detector_(dlib::get_frontal_face_detector()) {}
+  DlibHog(int upsample, bool small_faces) : upsample_(upsample), detector_(dlib::get_frontal_face_detector()) {
+    if (!small_faces) return;
+    if (!std::filesystem::is_regular_file(kCascade) || !proposer_.load(kCascade))
+      throw Error(ExitCode::model, fmt::format("dlib-hog:small_faces=true needs OpenCV's LBP face cascade {}; install Debian's opencv-data (scripts/setup does).", kCascade));
+  }
 
   std::vector<Face> detect(const cv::Mat& rgb) override {
-    dlib::cv_image<dlib::rgb_pixel> img(rgb);
-    std::vector<dlib::rect_detection> dets;
-    // dlib's Python binding (run_detector_with_upscale2): pyramid_up once per upsample, detect,
-    // then map the boxes back with rect_down.
-    if (upsample_ == 0) {
-      detector_(img, dets, 0.0);
-    } else {
-      dlib::pyramid_down<2> pyr;
-      dlib::array2d<dlib::rgb_pixel> up;
-      dlib::pyramid_up(img, up, pyr);
-      for (int i = 1; i < upsample_; ++i) dlib::pyramid_up(up, pyr);
-      detector_(up, dets, 0.0);
-      for (auto& d : dets) d.rect = pyr.rect_down(d.rect, upsample_);
-    }
+    std::vector<dlib::rect_detection> dets = hog(rgb, upsample_);
+    if (!proposer_.empty()) add_small_faces(rgb, dets);
     std::vector<Face> faces;
     for (const auto& d : dets) {
       Face f;
@@ -42,17 +53,65 @@ class DlibHog final : public Detector {
   }
 
  private:
+  std::vector<dlib::rect_detection> hog(const cv::Mat& rgb, int upsample) {
+    dlib::cv_image<dlib::rgb_pixel> img(rgb);
+    std::vector<dlib::rect_detection> dets;
+    // dlib's Python binding (run_detector_with_upscale2): pyramid_up once per upsample, detect,
+    // then map the boxes back with rect_down.
+    if (upsample == 0) {
+      detector_(img, dets, 0.0);
+    } else {
+      dlib::pyramid_down<2> pyr;
+      dlib::array2d<dlib::rgb_pixel> up;
+      dlib::pyramid_up(img, up, pyr);
+      for (int i = 1; i < upsample; ++i) dlib::pyramid_up(up, pyr);
+      detector_(up, dets, 0.0);
+      for (auto& d : dets) d.rect = pyr.rect_down(d.rect, static_cast<unsigned int>(upsample));
+    }
+    return dets;
+  }
+
+  // Proposals the full pass did not find, each confirmed by HOG at upsample 2 on a crop twice its
+  // size; a box already found (either centre inside the other) is not added twice.
+  void add_small_faces(const cv::Mat& rgb, std::vector<dlib::rect_detection>& dets) {
+    if (upsample_ >= 2) return;  // the full pass already looked at this scale
+    cv::Mat grey;
+    cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
+    cv::equalizeHist(grey, grey);
+    std::vector<cv::Rect> proposals;
+    // One neighbour is enough: HOG confirms every proposal, so recall matters more than precision.
+    proposer_.detectMultiScale(grey, proposals, 1.1, 1, 0, {kMinProposal, kMinProposal}, {kMaxProposal, kMaxProposal});
+    const cv::Rect frame(0, 0, rgb.cols, rgb.rows);
+    for (const cv::Rect& p : proposals) {
+      dlib::rectangle pr(p.x, p.y, p.x + p.width - 1, p.y + p.height - 1);
+      if (std::any_of(dets.begin(), dets.end(), [&](const auto& d) { return centre_inside(pr, d.rect); })) continue;
+      int side = std::max(2 * p.width, int(kWindowAtUpsample1));
+      cv::Rect crop = cv::Rect(p.x + p.width / 2 - side / 2, p.y + p.height / 2 - side / 2, side, side) & frame;
+      cv::Mat patch = rgb(crop).clone();
+      for (auto d : hog(patch, 2)) {
+        d.rect = dlib::translate_rect(d.rect, crop.x, crop.y);
+        bool known = std::any_of(dets.begin(), dets.end(), [&](const auto& e) {
+          return centre_inside(d.rect, e.rect) || centre_inside(e.rect, d.rect);
+        });
+        if (!known) dets.push_back(d);
+      }
+    }
+  }
+
   int upsample_;
   dlib::frontal_face_detector detector_;
+  cv::CascadeClassifier proposer_;
 };
 
 PluginDescriptorList descriptors() {
   return {{PluginKind::detector, "dlib-hog", "1.0",
            "dlib's HOG frontal face detector (face_recognition's model=\"hog\")",
            {{"upsample", ParamType::integer, std::int64_t{1},
-             "times to double the image before detecting (0: as it is; each finds smaller faces and costs ~4x)", 0.0, 4.0}},
+             "times to double the image before detecting (0: as it is; each finds smaller faces and costs ~4x)", 0.0, 4.0},
+            {"small_faces", ParamType::boolean, false,
+             "also find faces below the upsample-1 window: LBP-cascade proposals confirmed by HOG at upsample 2 on crops around them"}},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
-             return std::make_unique<DlibHog>(static_cast<int>(p.integer("upsample")));
+             return std::make_unique<DlibHog>(static_cast<int>(p.integer("upsample")), p.boolean("small_faces"));
            }}};
 }
 
