@@ -105,14 +105,14 @@ void add_compare_command(CLI::App& app, Options& o) {
   c->add_option("inputs", o.inputs, "folders of frames, ZIPs, videos or list files, as `castnet run` takes them")->required();
   c->add_option("-o,--out", o.out, "work folder: one output folder per pipeline and the shared face store")->required();
   c->add_option("--truth", o.truth, "truth file (castnet synth's truth.csv, or path,identity labels)")->required();
-  c->add_option("--preset", presets, "a preset to compare (repeatable; default: modern and legacy)");
+  c->add_option("--preset", presets, "a preset to compare (repeatable; default: modern, seed and legacy)");
   c->add_option("--pipeline", pipelines, "a pipeline file to compare (repeatable)");
   c->add_option("--markdown", markdown_file, "also write the table as Markdown to this file");
   c->add_option("--threads", o.threads, "worker threads per run (default: all cores)");
   c->add_flag("-r,--recursive", o.recursive, "also read images in subfolders");
   c->callback([&o] {
     std::vector<Candidate> candidates;
-    if (presets.empty() && pipelines.empty()) presets = {"modern", "legacy"};
+    if (presets.empty() && pipelines.empty()) presets = {"modern", "seed", "legacy"};
     for (const auto& p : presets) candidates.push_back({p, {"--preset", p}, preset(p)});
     for (const auto& f : pipelines)
       candidates.push_back({fs::path(f).stem().string(), {"--pipeline", fs::absolute(f).string()}, load_pipeline_file(f)});

@@ -33,7 +33,7 @@ FaceStore open_store(const Options& o, bool create) {
 }
 
 PipelineSpec stages(const Options& o) {
-  PipelineSpec p;
+  PipelineSpec p = default_pipeline();
   if (!o.preset.empty() && !o.pipeline.empty()) throw Error(ExitCode::usage, "Give --preset or --pipeline, not both.");
   if (!o.preset.empty()) p = preset(o.preset);
   if (!o.pipeline.empty()) p = load_pipeline_file(o.pipeline);
@@ -59,7 +59,7 @@ void add_store_options(CLI::App* cmd, Options& o) {
   cmd->add_option("-o,--out", o.out, "output folder (holds the face store castnet.sqlite)")->required();
   cmd->add_option("--store", o.store, "the face store, if not OUT/castnet.sqlite (pipelines can share one)");
   cmd->add_option("--pipeline", o.pipeline, "a pipeline file (TOML) naming the stages and their parameters");
-  cmd->add_option("--preset", o.preset, "modern (dlib-hog, dlib-resnet, dbscan) or legacy (haar, phash, hash-groups)")
+  cmd->add_option("--preset", o.preset, "modern (the default: dlib-hog with small faces, dlib-resnet, chinese-whispers, face constraints), seed (the seed's dlib-hog, dlib-resnet, dbscan: face_recognition + scikit-learn exactly) or legacy (haar, phash, hash-groups)")
       ->check(CLI::IsMember(preset_names()));
   cmd->add_option("--threads", o.threads, "workers for detection, embedding and face crops (default: all cores); clusterers take a threads parameter of their own")
       ->check(CLI::Range(0, 1024));

@@ -52,11 +52,17 @@ TEST(PipelineFile, WrongTypeIsCaughtByTheParameterCheckNamingPluginAndParameter)
 }
 
 TEST(PipelineFile, PresetsNameThePublishedPipelines) {
-  PipelineSpec modern = preset("modern"), legacy = preset("legacy");
+  PipelineSpec modern = preset("modern"), seed = preset("seed"), legacy = preset("legacy");
   EXPECT_EQ(modern.detector.plugin, "dlib-hog");
-  EXPECT_EQ(modern.embedder.plugin, "dlib-resnet");
-  EXPECT_EQ(modern.clusterer.plugin, "dbscan");
-  EXPECT_EQ(modern.clusterer.raw.at("eps"), "0.4");
+  EXPECT_EQ(modern.detector.raw.at("small_faces"), "true");
+  EXPECT_EQ(modern.clusterer.plugin, "chinese-whispers");
+  EXPECT_EQ(seed.detector.raw.at("small_faces"), "false");
+  EXPECT_EQ(seed.embedder.plugin, "dlib-resnet");
+  EXPECT_EQ(seed.clusterer.plugin, "dbscan");
+  EXPECT_EQ(seed.clusterer.raw.at("eps"), "0.4");
+  EXPECT_EQ(seed.clusterer.raw.at("min_samples"), "5");
+  EXPECT_EQ(seed.clusterer.raw.at("cannot_link"), "false");  // the seed had no constraints
+  EXPECT_EQ(seed.clusterer.raw.at("must_link"), "false");
   EXPECT_EQ(legacy.detector.plugin, "haar");
   EXPECT_EQ(legacy.embedder.plugin, "phash");
   EXPECT_EQ(legacy.clusterer.plugin, "hash-groups");
@@ -64,8 +70,19 @@ TEST(PipelineFile, PresetsNameThePublishedPipelines) {
     preset("vintage");
     FAIL();
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("presets: modern, legacy"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("presets: modern, seed, legacy"), std::string::npos);
   }
+}
+
+TEST(PipelineFile, TheDefaultIsTheModernPresetAndAFileOverridesItTableByTable) {
+  PipelineSpec d = default_pipeline(), modern = preset("modern");
+  EXPECT_EQ(d.detector.raw, modern.detector.raw);
+  EXPECT_EQ(d.clusterer.plugin, modern.clusterer.plugin);
+  EXPECT_EQ(d.clusterer.raw, modern.clusterer.raw);
+  PipelineSpec p = parse_pipeline("[clusterer]\nplugin = \"dbscan\"\n", "file");
+  EXPECT_EQ(p.clusterer.plugin, "dbscan");
+  EXPECT_TRUE(p.clusterer.raw.empty());
+  EXPECT_EQ(p.detector.raw, modern.detector.raw);  // a table not given keeps the default's
 }
 
 TEST(PipelineFile, TheRecordOfARunReadsBackAsTheSameStages) {

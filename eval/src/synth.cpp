@@ -73,6 +73,8 @@ class Composer {
     if (type == split || type == wide) {
       std::size_t guests = type == wide ? 1 : 2 + rng_() % 2;
       std::vector<std::string> pool = people_;
+      // The face on the studio screen is someone else: one person is never twice in a frame.
+      if (type == wide) pool.erase(std::find(pool.begin(), pool.end(), presenter_));
       std::shuffle(pool.begin(), pool.end(), rng_);
       for (std::size_t g = 0; g < guests && g < pool.size(); ++g) cast.emplace_back(pool[g], next_photo(pool[g]));
     }

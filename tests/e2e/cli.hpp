@@ -8,6 +8,9 @@
 
 namespace castnet::test {
 
+// The key under which the store keeps the default detector's faces.
+inline const std::string kDefaultDetector = "dlib-hog:small_faces=true,upsample=1";
+
 struct CliResult {
   int code;
   std::string output;  // stdout and stderr

@@ -75,9 +75,9 @@ TEST_F(Archive, AVideoSampledEverySecondGivesTheSameFaces) {
   auto v = test::castnet_cli(fmt::format("extract {0}/clip.avi -o {0}/from-video --quiet --source video:interval=1", dir_.string()));
   ASSERT_EQ(v.code, 0) << v.output;
   EXPECT_NE(v.output.find("12 frames (0 done before)"), std::string::npos) << v.output;
-  auto faces_a = FaceStore(dir_ / "from-frames/castnet.sqlite").faces("dlib-hog:upsample=1");
+  auto faces_a = FaceStore(dir_ / "from-frames/castnet.sqlite").faces(test::kDefaultDetector);
   FaceStore video(dir_ / "from-video/castnet.sqlite");
-  auto faces_v = video.faces("dlib-hog:upsample=1");
+  auto faces_v = video.faces(test::kDefaultDetector);
   ASSERT_EQ(faces_a.size(), faces_v.size()) << "the same faces, frame by frame";
   auto frames_v = video.frames();
   ASSERT_EQ(frames_v.size(), picked.size());

@@ -115,7 +115,7 @@ TEST_F(BadInput, AFailingLaterStageKeepsWhatWasStored) {
   EXPECT_EQ(r.code, code(ExitCode::usage));
   EXPECT_EQ(r.output.find("extract:"), std::string::npos) << "a bad stage must stop the run before any work";
   FaceStore store(dir / "out/castnet.sqlite");
-  EXPECT_EQ(store.faces("dlib-hog:upsample=1").size(), 2u);
+  EXPECT_EQ(store.faces(test::kDefaultDetector).size(), 2u);
   auto again = test::castnet_cli(fmt::format("extract {}/frames -o {}/out --quiet", dir.string(), dir.string()));
   EXPECT_NE(again.output.find("2 frames (2 done before)"), std::string::npos) << again.output;
 }
@@ -233,14 +233,14 @@ for k in range(30000):
 c.commit()
 )py";
   ASSERT_EQ(test::run(fmt::format("{0} {1}/grow.py {1}/out/castnet.sqlite", test::python(), dir.string())), 0);
-  std::size_t faces = FaceStore(dir / "out/castnet.sqlite").faces("dlib-hog:upsample=1").size();
+  std::size_t faces = FaceStore(dir / "out/castnet.sqlite").faces(test::kDefaultDetector).size();
   ASSERT_GT(faces, 30000u);
   // timeout sends SIGINT, as Ctrl-C does, a second into a clustering that takes far longer.
   auto r = test::castnet_cli(fmt::format("cluster -o {}/out --cluster dbscan:algorithm=brute", dir.string()), "timeout -s INT 1");
   EXPECT_NE(r.code, 0);
   FaceStore store(dir / "out/castnet.sqlite");
   EXPECT_FALSE(store.latest_clustering().has_value()) << "no clustering stored";
-  EXPECT_EQ(store.faces("dlib-hog:upsample=1").size(), faces) << "every face still there";
+  EXPECT_EQ(store.faces(test::kDefaultDetector).size(), faces) << "every face still there";
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ class HamiltonRun : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!fs::is_directory(frames()) || !fs::exists(default_models_dir() / "dlib_face_recognition_resnet_model_v1.dat")) return;
     out_ = test::temp_dir("hamilton");
-    result_ = test::castnet_cli(fmt::format("run {} -o {} --quiet", frames().string(), out_.string()));
+    // The seed preset: face_recognition's boxes and encodings, scikit-learn's DBSCAN.
+    result_ = test::castnet_cli(fmt::format("run {} -o {} --quiet --preset seed", frames().string(), out_.string()));
   }
   void SetUp() override {
     CASTNET_REQUIRE_SHARED();
@@ -155,9 +156,9 @@ TEST_F(HamiltonRun, LegacyPresetReusesTheStoreAndRecordsItsPipeline) {
   std::string record = test::slurp(out_ / "pipeline.toml");
   EXPECT_NE(record.find("plugin = \"haar\""), std::string::npos) << record;
   EXPECT_NE(record.find("plugin = \"hash-groups\""), std::string::npos) << record;
-  auto phash = test::castnet_cli(fmt::format("extract {} -o {} --quiet --embedder phash", frames().string(), out_.string()));
+  auto phash = test::castnet_cli(fmt::format("extract {} -o {} --quiet --preset seed --embedder phash", frames().string(), out_.string()));
   ASSERT_EQ(phash.code, 0) << phash.output;
-  EXPECT_NE(phash.output.find("60 frames reused the faces 'dlib-hog:upsample=1' had found"), std::string::npos) << phash.output;
+  EXPECT_NE(phash.output.find("60 frames reused the faces 'dlib-hog:small_faces=false,upsample=1' had found"), std::string::npos) << phash.output;
   // The record reproduces the run.
   auto again = test::castnet_cli(fmt::format("run {} -o {} --quiet --pipeline {}/pipeline.toml", frames().string(), out_.string(),
                                              out_.string()));
@@ -166,7 +167,7 @@ TEST_F(HamiltonRun, LegacyPresetReusesTheStoreAndRecordsItsPipeline) {
 }
 
 TEST_F(HamiltonRun, ExtractResumesWithoutRedoingFrames) {
-  auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet", frames().string(), out_.string()));
+  auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet --preset seed", frames().string(), out_.string()));
   ASSERT_EQ(again.code, 0) << again.output;
   EXPECT_NE(again.output.find("60 frames (60 done before), 0 faces"), std::string::npos) << again.output;
 }
@@ -174,16 +175,17 @@ TEST_F(HamiltonRun, ExtractResumesWithoutRedoingFrames) {
 TEST_F(HamiltonRun, ExecutionSettingsReuseWhatIsStored) {
   // batch and threads change how the work runs, not what it gives: nothing is embedded again,
   // and a clusterer's threads do not make a second clustering key.
-  auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet --threads 1 --embedder dlib-resnet:batch=3", frames().string(),
-                                             out_.string()));
+  auto again = test::castnet_cli(fmt::format("extract {} -o {} --quiet --preset seed --threads 1 --embedder dlib-resnet:batch=3",
+                                             frames().string(), out_.string()));
   ASSERT_EQ(again.code, 0) << again.output;
   EXPECT_NE(again.output.find("60 frames (60 done before), 0 faces"), std::string::npos) << again.output;
   auto cl = test::castnet_cli(fmt::format("cluster -o {} --cluster dbscan:threads=1", out_.string()));
   ASSERT_EQ(cl.code, 0) << cl.output;
-  EXPECT_NE(cl.output.find("(dbscan:eps=0.4,min_samples=5)"), std::string::npos) << cl.output;
+  EXPECT_NE(cl.output.find("(dbscan:cannot_link=true,eps=0.4,merge_distance=0,min_samples=5,must_link=true,same_person=0.6,track_overlap=0.5)"),
+            std::string::npos) << cl.output;
   // A setting that changes the result is a new key: padding re-embeds every face.
-  auto other = test::castnet_cli(fmt::format("extract {} -o {} --quiet --embedder dlib-resnet:padding=0.3", frames().string(),
-                                             out_.string()));
+  auto other = test::castnet_cli(fmt::format("extract {} -o {} --quiet --preset seed --embedder dlib-resnet:padding=0.3",
+                                             frames().string(), out_.string()));
   ASSERT_EQ(other.code, 0) << other.output;
   EXPECT_NE(other.output.find("60 frames (0 done before), 40 faces"), std::string::npos) << other.output;
 }
@@ -205,7 +207,7 @@ TEST(Regraph, ReusesCropsRenamesThemToNewLabelsAndDropsStaleFiles) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_EQ(r.output.find("no longer readable"), std::string::npos) << r.output;
   auto faces = test::read_csv(dir / "out/faces.csv");
-  auto store_faces = FaceStore(dir / "out/castnet.sqlite").faces("dlib-hog:upsample=1");
+  auto store_faces = FaceStore(dir / "out/castnet.sqlite").faces(test::kDefaultDetector);
   ASSERT_EQ(faces.rows.size(), store_faces.size());
   std::set<std::string> expected, found;
   for (std::size_t i = 0; i < faces.rows.size(); ++i) expected.insert(fmt::format("{}-{}.jpg", faces.rows[i][6], store_faces[i].id));

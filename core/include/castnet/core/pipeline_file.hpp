@@ -7,8 +7,10 @@
 //     plugin = "dbscan"
 //     eps = 0.4
 //
-// A missing table keeps the default stage. Presets `modern` (the GDELT 2023 pipeline) and
-// `legacy` (Haar + perceptual hash + hash groups) are pipeline files built in.
+// A missing table keeps the default stage. Presets are pipeline files built in: `modern` (the
+// default: small faces, constraints, Chinese whispers; docs/quality.md), `seed` (the GDELT 2023
+// pipeline, equal to face_recognition + scikit-learn) and `legacy` (Haar + perceptual hash +
+// hash groups).
 #pragma once
 #include <filesystem>
 #include <ostream>
@@ -20,11 +22,11 @@
 namespace castnet {
 
 struct PipelineSpec {
-  StageSpec detector{"dlib-hog", {}};
-  StageSpec embedder{"dlib-resnet", {}};
-  StageSpec clusterer{"dbscan", {}};
-  StageSpec edges{"cooccurrence", {}};
+  StageSpec detector, embedder, clusterer, edges;
 };
+
+// What castnet runs when no stage is named: the `modern` preset.
+PipelineSpec default_pipeline();
 
 // Throws Error(usage) naming the file, the table and the key for an unknown stage, a table
 // without `plugin`, or a value TOML cannot give as text (arrays, tables).

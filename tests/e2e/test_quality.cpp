@@ -1,0 +1,107 @@
+// The default pipeline without tuning (issue 9): one face per person per frame on a hard
+// synthetic broadcast, better than the seed's settings on the same frames, and on the Hamilton
+// frames the singer whole, the pianist's small face in the wide shot found, and a network with
+// a link. docs/quality.md has the full measurements.
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "castnet/core/store.hpp"
+#include "cli.hpp"
+
+namespace castnet {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Labelled {
+  std::vector<StoredFace> faces;
+  std::vector<int> labels;
+};
+
+Labelled latest_clustering(const fs::path& store_path) {
+  FaceStore store(store_path);
+  auto run = store.latest_clustering();
+  if (!run) return {};
+  Labelled l{store.faces(run->detector), {}};
+  std::vector<std::int64_t> ids;
+  for (const auto& f : l.faces) ids.push_back(f.id);
+  l.labels = store.clustering(run->id, ids).labels;
+  return l;
+}
+
+// Rows of `castnet compare --markdown`, by pipeline name: the cells after the name.
+std::map<std::string, std::vector<std::string>> table(const fs::path& md) {
+  std::ifstream in(md);
+  std::map<std::string, std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("| ", 0) == 0 && line.find("| pipeline") != 0) {
+      std::vector<std::string> cells;
+      for (auto& c : test::split(line, '|')) cells.push_back(c.empty() ? c : c.substr(1, c.size() - 2));
+      rows[cells[1]] = {cells.begin() + 2, cells.end()};
+    }
+  return rows;
+}
+
+double f1_of(const std::string& p_r_f1) { return std::stod(p_r_f1.substr(p_r_f1.rfind('/') + 1)); }
+
+TEST(Quality, DefaultKeepsOneFacePerPersonPerFrameAndBeatsTheSeedOnAHardBroadcast) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("quality");
+  auto synth = test::castnet_cli(fmt::format("synth --photos {} -o {}/synth --frames 120 --seed 21 --blur 1.5 --jpeg-quality 25",
+                                             (test::shared_dir() / "data/faces/labels.csv").string(), dir.string()));
+  ASSERT_EQ(synth.code, 0) << synth.output;
+  auto cmp = test::castnet_cli(fmt::format("compare {0}/synth/frames --truth {0}/synth/truth.csv -o {0}/work --preset seed "
+                                           "--preset modern --markdown {0}/table.md --threads 2",
+                                           dir.string()));
+  ASSERT_EQ(cmp.code, 0) << cmp.output;
+  auto rows = table(dir / "table.md");
+  ASSERT_TRUE(rows.count("seed") && rows.count("modern")) << test::slurp(dir / "table.md");
+  // faces, detection recall, clusters, noise, pairwise, B-cubed, ARI, NMI, edges
+  EXPECT_GE(std::stod(rows["modern"][1]), std::stod(rows["seed"][1])) << "the small-face pass loses no face";
+  EXPECT_GT(f1_of(rows["modern"][5]), f1_of(rows["seed"][5])) << test::slurp(dir / "table.md");
+  EXPECT_GT(f1_of(rows["modern"][8]), f1_of(rows["seed"][8])) << test::slurp(dir / "table.md");
+  EXPECT_GT(f1_of(rows["modern"][5]), 0.9) << test::slurp(dir / "table.md");
+
+  // compare ran modern last in the shared store: its clustering is the latest.
+  auto run = latest_clustering(dir / "work/castnet.sqlite");
+  ASSERT_FALSE(run.labels.empty());
+  std::set<std::pair<int, std::int64_t>> seen;
+  std::size_t noise = 0;
+  for (std::size_t i = 0; i < run.labels.size(); ++i) {
+    if (run.labels[i] < 0) { ++noise; continue; }
+    EXPECT_TRUE(seen.insert({run.labels[i], run.faces[i].frame_id}).second)
+        << "person " << run.labels[i] << " holds two faces of frame " << run.faces[i].frame_id;
+  }
+  EXPECT_EQ(noise, 0u) << "Chinese whispers gives every face a person, and the constraints drop none";
+}
+
+TEST(Quality, DefaultOnHamiltonFindsThePianistInTheWideShotAndLinksThePeople) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("quality_hamilton");
+  auto r = test::castnet_cli(fmt::format("run {} -o {}/out --quiet", (test::shared_dir() / "data/frames/hamilton_360").string(),
+                                         dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto run = latest_clustering(dir / "out/castnet.sqlite");
+  FaceStore store(dir / "out/castnet.sqlite");
+  std::map<std::int64_t, int> number;  // frame id -> number in its name
+  for (const auto& f : store.frames()) number[f.id] = std::stoi(f.name.substr(f.name.size() - 10, 6));
+  // face_recognition finds 40 faces; the small-face pass adds the pianist at the piano in the
+  // wide shots (26 px), below what HOG sees at upsample 1.
+  EXPECT_GT(run.faces.size(), 40u);
+  bool small_in_wide_shot = false;
+  for (const auto& f : run.faces) small_in_wide_shot |= number[f.frame_id] <= 9 && f.face.box.width() < 40;
+  EXPECT_TRUE(small_in_wide_shot);
+  // The singer is one person: every face of at least 40 px in frames 1-47 (distant shots and
+  // close-ups) shares a label. The seed's eps 0.4 cuts him in two.
+  std::set<int> singer;
+  for (std::size_t i = 0; i < run.faces.size(); ++i)
+    if (number[run.faces[i].frame_id] <= 47 && run.faces[i].face.box.width() >= 40) singer.insert(run.labels[i]);
+  EXPECT_EQ(singer.size(), 1u);
+  EXPECT_GE(test::read_csv(dir / "out/edges.csv").rows.size(), 1u) << "the first network a user sees is not empty";
+}
+
+}  // namespace
+}  // namespace castnet
