@@ -102,6 +102,19 @@ TEST_F(BadInput, UnknownPluginAndBadParameters) {
   r = test::castnet_cli(base + " --detector dlib-hog:upsample=lots");
   EXPECT_EQ(r.code, code(ExitCode::usage));
   expect_one_sentence(r.output, "parameter 'upsample' takes integer from 0 to 4, not 'lots'");
+  // The constraints every clusterer takes are checked as its own parameters are.
+  r = test::castnet_cli(base + " --cluster chinese-whispers:track_overlap=0");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "chinese-whispers: parameter 'track_overlap' takes number above 0");
+  r = test::castnet_cli(base + " --cluster hdbscan:cannot_link=maybe");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "hdbscan: parameter 'cannot_link' takes");
+  r = test::castnet_cli(base + " --cluster dbscan:merge_distance=-1");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "dbscan: parameter 'merge_distance' takes number");
+  r = test::castnet_cli(base + " --detector dlib-hog:small_faces=sometimes");
+  EXPECT_EQ(r.code, code(ExitCode::usage));
+  expect_one_sentence(r.output, "dlib-hog: parameter 'small_faces' takes");
 }
 
 TEST_F(BadInput, AFailingLaterStageKeepsWhatWasStored) {
