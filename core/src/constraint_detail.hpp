@@ -1,0 +1,54 @@
+// What the constraint steps share: constraints.cpp (tracks, and the order of the steps),
+// cannot_link.cpp (splitting a cluster that holds two faces of one frame) and cluster_join.cpp
+// (the average-linkage join). Private to core.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <set>
+#include <vector>
+
+#include "castnet/core/constraints.hpp"
+
+namespace castnet::constraint_detail {
+
+struct UnionFind {
+  explicit UnionFind(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), std::size_t{0}); }
+  std::size_t find(std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  }
+  void join(std::size_t a, std::size_t b) {  // the smaller root stays: results do not depend on call order
+    a = find(a), b = find(b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+  std::vector<std::size_t> parent;
+};
+
+inline bool share_a_frame(const std::set<std::int64_t>& a, const std::set<std::int64_t>& b) {
+  const auto& small = a.size() < b.size() ? a : b;
+  const auto& large = a.size() < b.size() ? b : a;
+  return std::any_of(small.begin(), small.end(), [&](std::int64_t f) { return large.count(f) > 0; });
+}
+
+// The mean of the faces' embeddings.
+inline std::vector<double> centroid_of(const EmbeddingSet& x, const std::vector<std::size_t>& faces) {
+  std::vector<double> m(x.dim, 0.0);
+  for (std::size_t f : faces)
+    for (std::size_t d = 0; d < x.dim; ++d) m[d] += x.row(f)[d];
+  for (double& v : m) v /= double(faces.size());
+  if (x.metric == Metric::hamming)  // the majority bit, so that the centroid is itself a hash
+    for (double& v : m) v = v >= 0.5 ? 1.0 : 0.0;
+  return m;
+}
+
+// Splits every cluster that holds two faces of one frame, keeping each track (faces with the same
+// `track_of` root) whole; returns how many it split.
+std::size_t split_cannot_links(const std::vector<FacePlace>& where, const EmbeddingSet& x, const std::vector<std::size_t>& track_of,
+                               std::vector<int>& labels, double same_person);
+
+// Joins clusters whose faces are on average within `radius`; returns how many joins it made.
+std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const EmbeddingSet& x, std::vector<int>& labels,
+                                double radius, bool cannot_link);
+
+}  // namespace castnet::constraint_detail
