@@ -82,11 +82,14 @@ class DlibHog final : public Detector {
     // One neighbour is enough: HOG confirms every proposal, so recall matters more than precision.
     proposer_.detectMultiScale(grey, proposals, 1.1, 1, 0, {kMinProposal, kMinProposal}, {kMaxProposal, kMaxProposal});
     const cv::Rect frame(0, 0, rgb.cols, rgb.rows);
+    std::vector<cv::Rect> looked;  // crops already searched: a proposal inside one adds nothing
     for (const cv::Rect& p : proposals) {
       dlib::rectangle pr(p.x, p.y, p.x + p.width - 1, p.y + p.height - 1);
       if (std::any_of(dets.begin(), dets.end(), [&](const auto& d) { return centre_inside(pr, d.rect); })) continue;
+      if (std::any_of(looked.begin(), looked.end(), [&](const cv::Rect& c) { return (c & p) == p; })) continue;
       int side = std::max(2 * p.width, int(kWindowAtUpsample1));
       cv::Rect crop = cv::Rect(p.x + p.width / 2 - side / 2, p.y + p.height / 2 - side / 2, side, side) & frame;
+      looked.push_back(crop);
       cv::Mat patch = rgb(crop).clone();
       for (auto d : hog(patch, 2)) {
         d.rect = dlib::translate_rect(d.rect, crop.x, crop.y);
