@@ -63,7 +63,7 @@ void cluster_step(const Options& o, const Session& session) {
                                    stages(o).clusterer);
   fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise, s.clusterer_key);
   const ConstraintSummary& c = s.constraints;
-  if (c.tracks || c.split_clusters)
+  if (c.tracks || c.changed())
     fmt::print("constraints: {} tracks ({} noise faces joined, {} clusters merged), {} clusters split at a frame holding two of their faces\n",
                c.tracks, c.joined_noise, c.merged_clusters, c.split_clusters);
 }

@@ -36,11 +36,7 @@ std::vector<std::vector<std::size_t>> seeded_split(const EmbeddingSet& x, const 
     std::vector<double> sum;  // of the members' faces, for the centre
     double faces = 0;
     std::set<std::int64_t> frames;
-    std::vector<double> centre() const {
-      std::vector<double> c(sum);
-      for (double& v : c) v /= faces;
-      return c;
-    }
+    std::vector<double> centre(Metric metric) const { return centre_of_sum(sum, faces, metric); }
     void add(const Unit& u, std::size_t id) {
       units.push_back(id);
       if (sum.empty()) sum.assign(u.centroid.size(), 0.0);
@@ -64,7 +60,7 @@ std::vector<std::vector<std::size_t>> seeded_split(const EmbeddingSet& x, const 
     double best_d = 0;
     for (std::size_t p = 0; p < parts.size(); ++p) {
       if (share_a_frame(parts[p].frames, units[u].frames)) continue;
-      double d = distance_to(x, units[u], parts[p].centre());
+      double d = distance_to(x, units[u], parts[p].centre(x.metric));
       if (best == parts.size() || d < best_d) best = p, best_d = d;
     }
     if (best == parts.size()) parts.emplace_back();
@@ -122,9 +118,7 @@ void split_part(const EmbeddingSet& x, const std::vector<Unit>& units, std::vect
 // Splits every cluster that holds two faces of one frame; returns how many it split.
 std::size_t split_cannot_links(const std::vector<FacePlace>& where, const EmbeddingSet& x, const std::vector<std::size_t>& track_of,
                                std::vector<int>& labels, double same_person) {
-  std::map<int, std::vector<std::size_t>> clusters;
-  for (std::size_t i = 0; i < labels.size(); ++i)
-    if (labels[i] >= 0) clusters[labels[i]].push_back(i);
+  auto clusters = faces_by_label(labels);
   int next = clusters.empty() ? 0 : clusters.rbegin()->first + 1;
   std::size_t split = 0;
   for (const auto& [label, faces] : clusters) {

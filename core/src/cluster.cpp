@@ -26,7 +26,7 @@ ClusterSummary cluster_faces(FaceStore& store, const PluginRegistry& reg, const 
                                               c.labels.size(), faces.size()));
   const PluginDescriptor& d = reg.find(PluginKind::clusterer, clusterer_spec.plugin);
   ConstraintOptions constraints = constraint_options(validate_params(d.name, d.params, clusterer_spec.raw));
-  if (constraints.cannot_link || constraints.must_link) {
+  if (constraints.any()) {
     std::map<std::int64_t, const StoredFrame*> frame_of;
     auto frames = store.frames();
     for (const auto& f : frames) frame_of[f.id] = &f;

@@ -42,9 +42,7 @@ Link average_link(const EmbeddingSet& x, const std::vector<std::size_t>& a, cons
 // add up, which is average linkage exactly when both were measured.
 std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const EmbeddingSet& x, std::vector<int>& labels,
                                 double radius, bool cannot_link) {
-  std::map<int, std::vector<std::size_t>> clusters;
-  for (std::size_t i = 0; i < labels.size(); ++i)
-    if (labels[i] >= 0) clusters[labels[i]].push_back(i);
+  auto clusters = faces_by_label(labels);
   if (clusters.size() < 2) return 0;
   std::vector<int> label_of;
   std::vector<std::vector<std::size_t>> members;

@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <numeric>
 #include <set>
 #include <vector>
@@ -31,15 +32,28 @@ inline bool share_a_frame(const std::set<std::int64_t>& a, const std::set<std::i
   return std::any_of(small.begin(), small.end(), [&](std::int64_t f) { return large.count(f) > 0; });
 }
 
-// The mean of the faces' embeddings.
+// A centre from the sum of `n` embeddings: their mean, or for hashes the majority bit, so that
+// the centre is itself a hash and Hamming distances to it mean something.
+inline std::vector<double> centre_of_sum(std::vector<double> sum, double n, Metric metric) {
+  for (double& v : sum) v /= n;
+  if (metric == Metric::hamming)
+    for (double& v : sum) v = v >= 0.5 ? 1.0 : 0.0;
+  return sum;
+}
+
 inline std::vector<double> centroid_of(const EmbeddingSet& x, const std::vector<std::size_t>& faces) {
-  std::vector<double> m(x.dim, 0.0);
+  std::vector<double> sum(x.dim, 0.0);
   for (std::size_t f : faces)
-    for (std::size_t d = 0; d < x.dim; ++d) m[d] += x.row(f)[d];
-  for (double& v : m) v /= double(faces.size());
-  if (x.metric == Metric::hamming)  // the majority bit, so that the centroid is itself a hash
-    for (double& v : m) v = v >= 0.5 ? 1.0 : 0.0;
-  return m;
+    for (std::size_t d = 0; d < x.dim; ++d) sum[d] += x.row(f)[d];
+  return centre_of_sum(std::move(sum), double(faces.size()), x.metric);
+}
+
+// The faces of each cluster, by label (noise left out).
+inline std::map<int, std::vector<std::size_t>> faces_by_label(const std::vector<int>& labels) {
+  std::map<int, std::vector<std::size_t>> clusters;
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] >= 0) clusters[labels[i]].push_back(i);
+  return clusters;
 }
 
 // Splits every cluster that holds two faces of one frame, keeping each track (faces with the same

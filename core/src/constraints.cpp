@@ -96,17 +96,17 @@ void apply_tracks(const std::vector<FacePlace>& where, UnionFind& track, std::ve
   for (const auto& [root, faces] : members) {
     if (faces.size() < 2) continue;
     ++s.tracks;
-    for (std::size_t a : faces)
-      for (std::size_t b : faces) {
-        if (labels[a] < 0 || labels[b] < 0) continue;
-        std::size_t ca = cluster.find(std::size_t(labels[a])), cb = cluster.find(std::size_t(labels[b]));
-        if (ca == cb || (cannot_link && share_a_frame(frames_of[ca], frames_of[cb]))) continue;
-        cluster.join(ca, cb);
-        auto& into = frames_of[cluster.find(ca)];
-        const auto& from = frames_of[cluster.find(ca) == ca ? cb : ca];
-        into.insert(from.begin(), from.end());
-        ++s.merged_clusters;
-      }
+    auto first = std::find_if(faces.begin(), faces.end(), [&](std::size_t f) { return labels[f] >= 0; });
+    if (first == faces.end()) continue;
+    for (auto f = std::next(first); f != faces.end(); ++f) {
+      if (labels[*f] < 0) continue;
+      std::size_t a = cluster.find(std::size_t(labels[*first])), b = cluster.find(std::size_t(labels[*f]));
+      if (a == b || (cannot_link && share_a_frame(frames_of[a], frames_of[b]))) continue;
+      cluster.join(a, b);
+      std::size_t into = cluster.find(a), from = into == a ? b : a;
+      frames_of[into].insert(frames_of[from].begin(), frames_of[from].end());
+      ++s.merged_clusters;
+    }
   }
   for (int& l : labels)
     if (l >= 0) l = int(cluster.find(std::size_t(l)));

@@ -16,8 +16,8 @@ namespace castnet {
 namespace {
 
 // The default (docs/quality.md has the measurements that chose it): HOG with the small-face
-// pass, Chinese whispers at 0.5, the face constraints, and clusters whose centres are within
-// dlib's same-person distance joined.
+// pass, Chinese whispers at 0.5, the face constraints, and clusters whose faces are on average
+// within dlib's same-person distance joined.
 constexpr const char* kModern = R"(# castnet's default: small faces found, one face per person per frame, no tuning.
 [detector]
 plugin = "dlib-hog"

@@ -71,6 +71,32 @@ TEST(Constraints, CannotLinkResolvesThreeFacesOfOneFrame) {
   EXPECT_EQ(std::set<int>(labels.begin(), labels.end()).size(), 3u);
 }
 
+TEST(Constraints, CannotLinkSplitsHashesByTheirMajorityBits) {
+  // Perceptual hashes, one bit per component: A is all zeros, B has the first 8 of 20 bits set;
+  // each other face flips one of the last 12. A part's centre must stay a hash (the majority
+  // bit): a fractional mean differs from every hash in every fractional component, so after nine
+  // of A's faces a tenth would be nearer B's seed (9 bits) than A's own part.
+  Scene s;
+  s.x = EmbeddingSet{20, Metric::hamming, {}};
+  auto hash = [&](long frame, bool b, int flip, long left) {
+    std::vector<double> h(20, 0.0);
+    for (int i = 0; i < 8 && b; ++i) h[std::size_t(i)] = 1;
+    if (flip >= 0) h[std::size_t(8 + flip)] = 1;
+    s.where.push_back({frame + 1, 1, frame, Box{left, 100, left + 60, 160}});
+    s.x.data.insert(s.x.data.end(), h.begin(), h.end());
+    s.labels.push_back(0);
+  };
+  hash(0, false, -1, 0);
+  hash(0, true, -1, 300);
+  for (int k = 0; k < 12; ++k) hash(1 + k, false, k, 0);
+  for (int k = 0; k < 12; ++k) hash(20 + k, true, k, 300);
+  auto labels = s.labels;
+  apply_constraints(s.where, s.x, labels, {true, false, 0.5, 3.0, 0.0});
+  EXPECT_TRUE(one_face_per_frame(s, labels));
+  for (std::size_t i = 2; i < 14; ++i) EXPECT_EQ(labels[i], labels[0]) << i;
+  for (std::size_t i = 14; i < 26; ++i) EXPECT_EQ(labels[i], labels[1]) << i;
+}
+
 TEST(Constraints, MustLinkJoinsATrackedFaceAcrossAShot) {
   Scene s;  // frames 0-5: one face in place; the clusterer cut it in two and left one as noise
   for (long f = 0; f < 6; ++f) s.face(f, 0.1 * double(f), 0, f < 3 ? 0 : 1, 100 + f);

@@ -128,6 +128,21 @@ TEST_F(HamiltonRun, ReclusteringFindsTheSingerAndThePianistAsTheTwoLargestCluste
   EXPECT_EQ(test::read_csv(out_ / "nodes.csv").rows.size(), 2u);
 }
 
+TEST_F(HamiltonRun, TheJoinAloneIsAppliedAndReported) {
+  // merge_distance without the frame constraints still joins, and `castnet cluster` says so.
+  auto count = [](const std::string& out) { return std::stoi(out.substr(out.find(" faces, ") + 8)); };
+  auto cut = test::castnet_cli(fmt::format("cluster -o {} --cluster chinese-whispers:threshold=0.3,cannot_link=false,must_link=false",
+                                           out_.string()));
+  ASSERT_EQ(cut.code, 0) << cut.output;
+  EXPECT_EQ(cut.output.find("constraints:"), std::string::npos) << cut.output;
+  auto joined = test::castnet_cli(fmt::format(
+      "cluster -o {} --cluster chinese-whispers:threshold=0.3,cannot_link=false,must_link=false,merge_distance=0.6", out_.string()));
+  ASSERT_EQ(joined.code, 0) << joined.output;
+  EXPECT_LT(count(joined.output), count(cut.output)) << cut.output << joined.output;
+  EXPECT_NE(joined.output.find("constraints: 0 tracks (0 noise faces joined, "), std::string::npos) << joined.output;
+  EXPECT_EQ(joined.output.find(" 0 clusters merged"), std::string::npos) << joined.output;
+}
+
 TEST_F(HamiltonRun, TheRunsGexfValidatesAndNetworkxReadsIt) {
   if (test::run("xmllint --version") != 0) GTEST_SKIP() << "xmllint is missing (scripts/setup installs libxml2-utils)";
   fs::path schemas = test::temp_dir("schemas");

@@ -36,6 +36,7 @@ struct ConstraintOptions {
   double track_overlap = 0.5;   // intersection over union of the two boxes
   double same_person = 0.6;     // in the embedder's distance (dlib's same-person threshold for ResNet)
   double merge_distance = 0.0;  // join clusters whose faces are on average closer (0: never)
+  bool any() const { return cannot_link || must_link || merge_distance > 0; }
 };
 
 // The parameters every clusterer takes, and their values from a clusterer's validated params.
@@ -55,6 +56,7 @@ struct ConstraintSummary {
   std::size_t joined_noise = 0;    // noise faces given their track's person
   std::size_t merged_clusters = 0; // clusters joined by a track or by merge_distance
   std::size_t split_clusters = 0;  // clusters split because they held two faces of one frame
+  bool changed() const { return joined_noise || merged_clusters || split_clusters; }
 };
 
 // Applies the constraints to `labels` (one per face, -1 noise) and returns a summary. Labels stay
