@@ -2,6 +2,8 @@
 #pragma once
 #include <unistd.h>
 
+#include <fstream>
+
 #include <fmt/format.h>
 
 #include "support.hpp"
@@ -35,6 +37,20 @@ inline std::size_t count_lines(const fs::path& p) {
   std::size_t n = 0;
   for (std::string line; std::getline(in, line);) ++n;
   return n;
+}
+
+// The rows of a `castnet compare --markdown` table, header left out: each row's cells, the
+// pipeline's name first.
+inline std::vector<std::vector<std::string>> compare_rows(const fs::path& md) {
+  std::ifstream in(md);
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("| ", 0) == 0 && line.find("| pipeline") != 0) {
+      std::vector<std::string> cells;
+      for (auto& c : split(line, '|')) cells.push_back(c.empty() ? c : c.substr(1, c.size() - 2));
+      rows.push_back({cells.begin() + 1, cells.end()});
+    }
+  return rows;
 }
 
 }  // namespace castnet::test

@@ -87,34 +87,25 @@ TEST_F(BadInput, UnknownPluginAndBadParameters) {
   fs::create_directories(dir / "frames");
   fs::copy_file(frame(1), dir / "frames/a-000001.jpg");
   std::string base = fmt::format("run {}/frames -o {}/out --quiet", dir.string(), dir.string());
-  auto r = test::castnet_cli(base + " --detector no-such-detector");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "No detector plugin named 'no-such-detector'; installed: dlib-hog");
-  r = test::castnet_cli(base + " --cluster dbscan:epsilon=0.5");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "dbscan has no parameter 'epsilon'");
-  r = test::castnet_cli(base + " --cluster dbscan:eps=-0.5");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "parameter 'eps' takes number above 0, not '-0.5'");
-  r = test::castnet_cli(base + " --cluster dbscan:eps=0");  // a radius of 0 means nothing
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "parameter 'eps' takes number above 0, not '0'");
-  r = test::castnet_cli(base + " --detector dlib-hog:upsample=lots");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "parameter 'upsample' takes integer from 0 to 4, not 'lots'");
-  // The constraints every clusterer takes are checked as its own parameters are.
-  r = test::castnet_cli(base + " --cluster chinese-whispers:track_overlap=0");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "chinese-whispers: parameter 'track_overlap' takes number above 0");
-  r = test::castnet_cli(base + " --cluster hdbscan:cannot_link=maybe");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "hdbscan: parameter 'cannot_link' takes");
-  r = test::castnet_cli(base + " --cluster dbscan:merge_distance=-1");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "dbscan: parameter 'merge_distance' takes number");
-  r = test::castnet_cli(base + " --detector dlib-hog:small_faces=sometimes");
-  EXPECT_EQ(r.code, code(ExitCode::usage));
-  expect_one_sentence(r.output, "dlib-hog: parameter 'small_faces' takes");
+  // Each: a stage given wrongly, and the start of the one sentence that says so (exit code 2).
+  const std::pair<const char*, const char*> cases[] = {
+      {"--detector no-such-detector", "No detector plugin named 'no-such-detector'; installed: dlib-hog"},
+      {"--cluster dbscan:epsilon=0.5", "dbscan has no parameter 'epsilon'"},
+      {"--cluster dbscan:eps=-0.5", "parameter 'eps' takes number above 0, not '-0.5'"},
+      {"--cluster dbscan:eps=0", "parameter 'eps' takes number above 0, not '0'"},  // a radius of 0 means nothing
+      {"--detector dlib-hog:upsample=lots", "parameter 'upsample' takes integer from 0 to 4, not 'lots'"},
+      // The constraints every clusterer takes are checked as its own parameters are.
+      {"--cluster chinese-whispers:track_overlap=0", "chinese-whispers: parameter 'track_overlap' takes number above 0"},
+      {"--cluster hdbscan:cannot_link=maybe", "hdbscan: parameter 'cannot_link' takes"},
+      {"--cluster dbscan:merge_distance=-1", "dbscan: parameter 'merge_distance' takes number"},
+      {"--detector dlib-hog:small_faces=sometimes", "dlib-hog: parameter 'small_faces' takes"},
+  };
+  for (const auto& [stage, sentence] : cases) {
+    SCOPED_TRACE(stage);
+    auto r = test::castnet_cli(base + " " + stage);
+    EXPECT_EQ(r.code, code(ExitCode::usage));
+    expect_one_sentence(r.output, sentence);
+  }
 }
 
 TEST_F(BadInput, AFailingLaterStageKeepsWhatWasStored) {

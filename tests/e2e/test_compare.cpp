@@ -27,14 +27,7 @@ TEST(Compare, ModernAndLegacyOnASyntheticBroadcast) {
                                            "--preset legacy --pipeline {1}/examples/pipelines/chinese-whispers.toml --markdown {0}/table.md",
                                            dir.string(), CASTNET_SOURCE_DIR));
   ASSERT_EQ(cmp.code, 0) << cmp.output;
-  std::ifstream md(dir / "table.md");
-  std::vector<std::vector<std::string>> rows;
-  for (std::string line; std::getline(md, line);)
-    if (line.rfind("| ", 0) == 0 && line.find("| pipeline") != 0) {
-      std::vector<std::string> cells;
-      for (auto& c : test::split(line, '|')) cells.push_back(c.empty() ? c : c.substr(1, c.size() - 2));
-      rows.push_back({cells.begin() + 1, cells.end()});
-    }
+  auto rows = test::compare_rows(dir / "table.md");
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0][0], "modern");
   EXPECT_EQ(rows[1][0], "legacy");

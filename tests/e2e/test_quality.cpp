@@ -2,7 +2,6 @@
 // synthetic broadcast, better than the seed's settings on the same frames, and on the Hamilton
 // frames the singer whole, the pianist's small face in the wide shot found, and a network with
 // a link. docs/quality.md has the full measurements.
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -30,16 +29,10 @@ Labelled latest_clustering(const fs::path& store_path) {
   return l;
 }
 
-// Rows of `castnet compare --markdown`, by pipeline name: the cells after the name.
+// The rows of a compare table by pipeline name: the cells after the name.
 std::map<std::string, std::vector<std::string>> table(const fs::path& md) {
-  std::ifstream in(md);
   std::map<std::string, std::vector<std::string>> rows;
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("| ", 0) == 0 && line.find("| pipeline") != 0) {
-      std::vector<std::string> cells;
-      for (auto& c : test::split(line, '|')) cells.push_back(c.empty() ? c : c.substr(1, c.size() - 2));
-      rows[cells[1]] = {cells.begin() + 2, cells.end()};
-    }
+  for (auto& r : test::compare_rows(md)) rows[r[0]] = {r.begin() + 1, r.end()};
   return rows;
 }
 
