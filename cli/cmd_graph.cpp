@@ -1,8 +1,13 @@
 // `castnet graph -o OUT`: connect the latest clustering, rank, and write every output.
+#include <set>
+
 #include <fmt/format.h>
 
 #include "castnet/core/connect.hpp"
+#include "castnet/core/extract.hpp"
 #include "castnet/core/node_image.hpp"
+#include "castnet/eval/gallery.hpp"
+#include "castnet/sdk/errors.hpp"
 #include "castnet/formats/outputs.hpp"
 #include "session.hpp"
 
@@ -38,9 +43,30 @@ void write_network(const fs::path& out, Network& net, const Options& o, const Se
 
 }  // namespace
 
+void gallery_step(const Options& o, const Session& session, const PipelineSpec* spec) {
+  if (o.gallery.empty()) return;
+  FaceStore store = open_store(o, spec != nullptr);
+  StageSpec detector, embedder;
+  if (spec) {
+    detector = spec->detector, embedder = spec->embedder;
+  } else {
+    auto last = last_extraction(store);
+    if (!last) throw Error(ExitCode::store, fmt::format("The face store in {} has no extraction yet; run `castnet extract` first.", o.out));
+    detector = parse_stage_spec(last->detector_key), embedder = parse_stage_spec(last->embedder_key);
+  }
+  GalleryLoad g = embed_gallery(o.gallery, session.registry(), session.context(), detector, embedder);
+  for (const auto& w : g.warnings) fmt::print(stderr, "castnet: warning: {}\n", w);
+  std::set<std::string> identities;
+  for (const auto& f : g.faces) identities.insert(f.identity);
+  store.set_gallery(session.registry().key(PluginKind::embedder, embedder), g.faces);
+  store.set_meta("gallery_distance", fmt::format("{}", o.gallery_distance));
+  fmt::print("gallery: {} faces of {} people from {}\n", g.faces.size(), identities.size(), o.gallery);
+}
+
 void graph_step(const Options& o, const Session& session) {
   FaceStore store = open_store(o, false);
   Network net = connect_people(store, session.registry(), session.context(), stages(o).edges);
+  for (const auto& note : net.notes) fmt::print(stderr, "castnet: note: {}\n", note);
   write_network(o.out, net, o, session);
   fmt::print("graph: {} people, {} edges ({}); wrote {}\n", boost::num_vertices(net.graph), boost::num_edges(net.graph),
              net.edge_rule_key, (fs::path(o.out) / "graph.gexf").string());
@@ -65,6 +91,9 @@ void add_graph_options(CLI::App* cmd, Options& o) {
   cmd->add_flag("--no-pictures", o.no_pictures, "skip graph.svg and graph.png");
   cmd->add_flag("--no-report", o.no_report, "skip report.html");
   cmd->add_flag("--per-broadcast", o.per_broadcast, "also write each broadcast's own network under OUT/broadcasts/NAME/");
+  cmd->add_option("--gallery", o.gallery, "known faces that name people: a path,identity CSV or a folder of identity/*.jpg");
+  cmd->add_option("--gallery-distance", o.gallery_distance, "a face matches a gallery face within this distance")->capture_default_str()
+      ->check(decimal_in(0, 1e9));
   cmd->add_option("--node-image", o.node_image, "best (sharp, typical face) or largest (the seed's)")->capture_default_str()
       ->check(CLI::IsMember({"best", "largest"}));
 }
@@ -73,7 +102,11 @@ void add_graph_command(CLI::App& app, Options& o) {
   auto* gr = app.add_subcommand("graph", "Connect the latest clustering, rank, and write the outputs");
   add_graph_options(gr, o);
   add_store_options(gr, o);
-  gr->callback([&o] { graph_step(o, Session()); });
+  gr->callback([&o] {
+    Session session;
+    gallery_step(o, session, nullptr);
+    graph_step(o, session);
+  });
 }
 
 }  // namespace castnet::cli

@@ -22,6 +22,7 @@ void add_run_command(CLI::App& app, Options& o) {
       StageSpec source = parse_stage_spec(o.source);
       validate_params(source.plugin, session.registry().find(PluginKind::frame_source, source.plugin).params, source.raw);
     }
+    gallery_step(o, session, &p);  // a gallery that names nobody stops the run before any frame is read
     // A batch with an unreadable input still gives the network of the others, then says so.
     auto failed = extract_step(o, session);
     if (mpi().rank != 0) return;  // under mpirun, rank 0 clusters and connects the merged store

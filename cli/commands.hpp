@@ -5,6 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "castnet/core/pipeline_file.hpp"
+
 namespace castnet::cli {
 
 struct Options {
@@ -27,6 +29,8 @@ struct Options {
   std::string plugin_name;  // for `plugins show`
   std::string truth;        // for eval and compare
   bool markdown = false;
+  std::string gallery;      // known faces that name people
+  double gallery_distance = 0.6;
 };
 
 class Session;
@@ -41,6 +45,7 @@ void add_eval_command(CLI::App& app, Options& o);
 void add_synth_command(CLI::App& app, Options& o);
 void add_compare_command(CLI::App& app, Options& o);
 void add_merge_command(CLI::App& app, Options& o);
+void add_people_command(CLI::App& app, Options& o);
 
 
 // The stages `run` chains, each also a command of its own. extract_step returns one sentence
@@ -49,6 +54,9 @@ std::vector<std::string> extract_step(const Options& o, const Session& s);
 void fail_if(const std::vector<std::string>& failed);
 void cluster_step(const Options& o, const Session& s);
 void graph_step(const Options& o, const Session& s);
+// With --gallery: embeds the gallery with the stages of the run (`spec`, else the store's latest
+// extraction) into the store, where every later `castnet graph` finds it.
+void gallery_step(const Options& o, const Session& s, const PipelineSpec* spec);
 
 // Options shared by several commands.
 void add_store_options(CLI::App* cmd, Options& o);     // -o, --store, --pipeline, --preset, --threads, -q

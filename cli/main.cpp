@@ -57,6 +57,7 @@ int run_command(int argc, char** argv) {
   castnet::cli::add_synth_command(app, options);
   castnet::cli::add_compare_command(app, options);
   castnet::cli::add_merge_command(app, options);
+  castnet::cli::add_people_command(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "castnet/core/people.hpp"
 #include "castnet/network/community.hpp"
 #include "castnet/network/layout.hpp"
 #include "castnet/network/pagerank.hpp"
@@ -31,8 +32,9 @@ void keep_broadcast(Network& net, std::int64_t id) {
   net.faces = std::move(faces), net.labels = std::move(labels), net.embeddings = std::move(x);
 }
 
-// Loads the latest clustering's faces, labels and embeddings.
-Network load_clustered_faces(const FaceStore& store) {
+}  // namespace
+
+Network load_people(const FaceStore& store) {
   Network net;
   auto run = store.latest_clustering();
   if (!run)
@@ -45,8 +47,15 @@ Network load_clustered_faces(const FaceStore& store) {
   std::vector<std::int64_t> face_ids;
   for (const auto& f : net.faces) face_ids.push_back(f.id);
   net.labels = store.clustering(run->id, face_ids).labels;
+  PeopleInput people{&face_ids, &net.embeddings, store.corrections(), store.gallery(run->embedder), kGalleryDistance};
+  if (auto d = store.meta("gallery_distance")) people.gallery_distance = std::stod(*d);
+  People named = apply_people(people, net.labels);
+  net.names = std::move(named.names);
+  net.notes = std::move(named.notes);
   return net;
 }
+
+namespace {
 
 // PageRank, communities, sizes, first and last frame, then the layout, into each vertex.
 void analyse(Network& net, const std::map<int, long>& faces_per_identity, const std::map<int, std::set<std::int64_t>>& broadcasts_of) {
@@ -64,6 +73,7 @@ void analyse(Network& net, const std::map<int, long>& faces_per_identity, const 
     const auto& seen = net.appearances.at(p.identity);
     p.first_frame = seen.front();  // appearances are in frame order: faces come sorted by frame
     p.last_frame = seen.back();
+    if (auto it = net.names.find(p.identity); it != net.names.end()) p.name = it->second;
     radius.push_back(p.radius);
   }
   auto positions = force_atlas2(net.graph, radius);
@@ -76,7 +86,7 @@ Network connect_people(const FaceStore& store, const PluginRegistry& reg, const 
                        const StageSpec& edge_rule_spec, std::optional<std::int64_t> only_broadcast) {
   std::string rule_key;
   auto rule = reg.create<EdgeRule>(PluginKind::edge_rule, edge_rule_spec, ctx, &rule_key);
-  Network net = load_clustered_faces(store);
+  Network net = load_people(store);
   if (only_broadcast) keep_broadcast(net, *only_broadcast);
   net.edge_rule_key = rule_key;
 

@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#include <fmt/format.h>
+
 #include "castnet/sdk/errors.hpp"
 
 namespace castnet::detail {
@@ -38,6 +40,25 @@ class Statement {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE now, ROLLBACK unless commit() was called: a write that fails half-way leaves the
+// store as it was.
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) { sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); }
+  void commit() {
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+      throw Error(ExitCode::store, fmt::format("The face store could not commit ({}).", sqlite3_errmsg(db_)));
+    done_ = true;
+  }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  sqlite3* db_;
+  bool done_ = false;
 };
 
 }  // namespace castnet::detail

@@ -14,6 +14,7 @@
 namespace castnet {
 
 using detail::Statement;
+using detail::Transaction;
 
 namespace {
 
@@ -34,22 +35,6 @@ std::vector<Point> parse_landmarks(const std::string& s) {
   return pts;
 }
 
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr); }
-  void commit() {
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-      throw Error(ExitCode::store, fmt::format("The face store could not commit ({}).", sqlite3_errmsg(db_)));
-    done_ = true;
-  }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
 
 }  // namespace
 

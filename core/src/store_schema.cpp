@@ -45,6 +45,18 @@ CREATE TABLE IF NOT EXISTS labels(
   clustering_id INTEGER NOT NULL REFERENCES clusterings(id), face_id INTEGER NOT NULL,
   label INTEGER NOT NULL, probability REAL, outlier_score REAL, PRIMARY KEY(clustering_id, face_id));
 CREATE INDEX IF NOT EXISTS frames_by_broadcast ON frames(broadcast_id, seq);
+-- What users say about people (castnet people), as facts about faces: side 0 holds the faces the
+-- correction is about, side 1 the other faces it sets them against (split, not).
+CREATE TABLE IF NOT EXISTS corrections(
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL DEFAULT '', undone INTEGER NOT NULL DEFAULT 0,
+  created TEXT DEFAULT CURRENT_TIMESTAMP);
+CREATE TABLE IF NOT EXISTS correction_faces(
+  correction_id INTEGER NOT NULL REFERENCES corrections(id), side INTEGER NOT NULL, face_id INTEGER NOT NULL,
+  PRIMARY KEY(correction_id, side, face_id));
+-- Known faces (castnet run --gallery), embedded by each embedder that named people with them.
+CREATE TABLE IF NOT EXISTS gallery(
+  embedder TEXT NOT NULL, seq INTEGER NOT NULL, identity TEXT NOT NULL, path TEXT NOT NULL, vec BLOB NOT NULL,
+  PRIMARY KEY(embedder, seq));
 )sql";
 
 // Schema 2 had no broadcasts: its frames, one folder's, become one broadcast.

@@ -109,7 +109,7 @@ void write_nodes(pugi::xml_node graph, const Graph& g, const Timeline* timeline,
     const PersonNode& p = g[v];
     auto node = nodes.append_child("node");
     node.append_attribute("id") = std::to_string(p.identity).c_str();
-    node.append_attribute("label") = fmt::format("person {}", p.identity).c_str();
+    node.append_attribute("label") = p.label().c_str();
     auto values = node.append_child("attvalues");
     attvalue(values, "image", p.image);
     attvalue(values, "pageranks", num(p.pagerank));

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "castnet/formats/style.hpp"
+#include "castnet/formats/tables.hpp"
 #include "castnet/sdk/errors.hpp"
 
 namespace castnet::formats {
@@ -108,7 +109,7 @@ void write_svg(const fs::path& path, const Drawing& d) {
     const PersonNode& p = g[v];
     double cx = f.px(p.x), cy = f.py(p.y), r = f.scale * p.radius;
     svg << fmt::format("<g class=\"node\" id=\"node-{0}\" data-identity=\"{0}\" data-cx=\"{1:.2f}\" data-cy=\"{2:.2f}\" data-r=\"{3:.2f}\">", p.identity, cx, cy, r)
-        << fmt::format("<title>person {} (PageRank {:.4f}, {} faces)</title>", p.identity, p.pagerank, p.faces)
+        << fmt::format("<title>{} (PageRank {:.4f}, {} faces)</title>", xml_escape(p.label()), p.pagerank, p.faces)
         << fmt::format("<image href=\"{0}\" xlink:href=\"{0}\" x=\"{1:.2f}\" y=\"{2:.2f}\" width=\"{3:.2f}\" height=\"{3:.2f}\" preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#clip-{4})\"/>",
                        p.image, cx - r, cy - r, 2 * r, p.identity)
         << fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:.1f}\"/></g>\n", cx, cy, r,

@@ -14,20 +14,6 @@ namespace castnet::formats {
 
 namespace {
 
-std::string escape(const std::string& raw) {
-  std::string o;
-  for (char c : valid_utf8(raw)) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
 constexpr const char* kStyle = R"(
 body { font-family: sans-serif; margin: 2em auto; max-width: 1200px; color: #222; }
 h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ddd; }
@@ -70,7 +56,7 @@ void write_report(const std::filesystem::path& out, const ReportInput& in) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>castnet report</title>\n<style>";
   h += kStyle;
   h += "</style></head>\n<body>\n<h1>Who appears with whom</h1>\n";
-  h += fmt::format("<p>{} to {}, {} frames.</p>\n", escape(tl.format(t0)), escape(tl.format(t0 + duration)), net.frames.size());
+  h += fmt::format("<p>{} to {}, {} frames.</p>\n", xml_escape(tl.format(t0)), xml_escape(tl.format(t0 + duration)), net.frames.size());
   h += "<h2>Counts</h2>\n<table class=\"counts\">\n";
   h += fmt::format("<tr><td>frames</td><td>{}</td></tr><tr><td>faces</td><td>{}</td></tr>", net.frames.size(), net.faces.size());
   h += fmt::format("<tr><td>people (clusters)</td><td>{}</td></tr><tr><td>faces left as noise</td><td>{}</td></tr>", boost::num_vertices(g), noise);
@@ -83,19 +69,19 @@ void write_report(const std::filesystem::path& out, const ReportInput& in) {
     const PersonNode& p = g[order[rank]];
     std::string colour = community_colour(p.community).hex();
     h += fmt::format("<tr id=\"person-{0}\"><td>{1}</td><td><img class=\"face\" src=\"{2}\" alt=\"person {0}\" style=\"border-color:{3}\"></td>"
-                     "<td>person {0}</td><td>{4:.4f}</td><td><span class=\"swatch\" style=\"background:{3}\"></span> {5}</td><td>{6}</td><td>",
-                     p.identity, rank + 1, escape(p.image), colour, p.pagerank, p.community, p.faces);
+                     "<td>{7}</td><td>{4:.4f}</td><td><span class=\"swatch\" style=\"background:{3}\"></span> {5}</td><td>{6}</td><td>",
+                     p.identity, rank + 1, xml_escape(p.image), colour, p.pagerank, p.community, p.faces, xml_escape(p.label()));
     h += "<div class=\"timeline\">";
     for (const auto& s : tl.nodes.at(p.identity))
       h += fmt::format("<span style=\"left:{:.3f}%;width:{:.3f}%;background:{}\" title=\"{} - {}\"></span>", 100 * (s.start - t0) / duration,
-                       std::max(0.2, 100 * (s.end - s.start) / duration), colour, escape(tl.format(s.start)), escape(tl.format(s.end)));
+                       std::max(0.2, 100 * (s.end - s.start) / duration), colour, xml_escape(tl.format(s.start)), xml_escape(tl.format(s.end)));
     h += "</div></td></tr>\n";
   }
   h += "</table>\n<h2>Each person's faces</h2>\n<div class=\"montages\">\n";
   for (std::size_t v : order)
-    h += fmt::format("<figure><img src=\"montages/montage-{0}.jpg\" alt=\"faces of person {0}\"><figcaption>person {0}</figcaption></figure>\n",
-                     g[v].identity);
-  h += "</div>\n<h2>Pipeline</h2>\n<pre>" + escape(in.pipeline_toml) + "</pre>\n";
+    h += fmt::format("<figure><img src=\"montages/montage-{0}.jpg\" alt=\"faces of person {0}\"><figcaption>{1}</figcaption></figure>\n",
+                     g[v].identity, xml_escape(g[v].label()));
+  h += "</div>\n<h2>Pipeline</h2>\n<pre>" + xml_escape(in.pipeline_toml) + "</pre>\n";
   h += kImageCheck;
   h += "\n</body></html>\n";
   std::ofstream f(out / "report.html");

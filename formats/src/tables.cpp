@@ -33,6 +33,20 @@ std::string valid_utf8(const std::string& s) {
   return out;
 }
 
+std::string xml_escape(const std::string& raw) {
+  std::string o;
+  for (char c : valid_utf8(raw)) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
 std::string csv_field(const std::string& raw) {
   const std::string s = valid_utf8(raw);
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -59,9 +73,9 @@ void write_cluster_txt(std::ostream& out, const std::vector<std::string>& crops,
 }
 
 void write_nodes_csv(std::ostream& out, const Graph& g) {
-  out << "Id,Image\n";
+  out << "Id,Label,Image\n";
   for (std::size_t v = 0; v < boost::num_vertices(g); ++v)
-    out << g[v].identity << ',' << csv_field(g[v].image) << '\n';
+    out << g[v].identity << ',' << csv_field(g[v].label()) << ',' << csv_field(g[v].image) << '\n';
 }
 
 void write_edges_csv(std::ostream& out, const Graph& g) {

@@ -70,10 +70,11 @@ TEST_F(HamiltonRun, WritesEveryOutput) {
   for (const auto& e : fs::directory_iterator(out_ / "faces")) crops += e.path().extension() == ".jpg";
   EXPECT_EQ(crops, 40u);
   auto nodes = test::read_csv(out_ / "nodes.csv");
-  EXPECT_EQ(nodes.header, (std::vector<std::string>{"Id", "Image"}));
+  EXPECT_EQ(nodes.header, (std::vector<std::string>{"Id", "Label", "Image"}));
   EXPECT_GE(nodes.rows.size(), 2u);
   for (const auto& r : nodes.rows) {
-    EXPECT_TRUE(fs::is_regular_file(out_ / r[1])) << r[1];
+    EXPECT_EQ(r[1], "person " + r[0]) << "no gallery, no names";
+    EXPECT_TRUE(fs::is_regular_file(out_ / r[2])) << r[2];
     EXPECT_TRUE(fs::is_regular_file(out_ / fmt::format("montages/montage-{}.jpg", r[0]))) << r[0];
   }
   EXPECT_EQ(test::read_csv(out_ / "edges.csv").header,

@@ -23,9 +23,15 @@ struct Network {
   std::vector<Edge> edges;
   Graph graph;  // with PageRank, communities and layout
   std::map<int, std::vector<std::size_t>> appearances;  // identity -> frame positions it is seen in
+  std::map<int, std::string> names;     // person -> name, from corrections or the gallery
+  std::vector<std::string> notes;       // what naming and the corrections could not do, a sentence each
   ClusteringRun run;
   std::string edge_rule_key;
 };
+
+// The latest clustering's faces, embeddings and labels, the users' corrections replayed on them
+// and the people named (core/people.hpp): what connect_people connects.
+Network load_people(const FaceStore& store);
 
 // The same store gives the same network, to the bit. With `only_broadcast`, the network of that
 // broadcast alone, its people numbered as in the whole store's clustering.

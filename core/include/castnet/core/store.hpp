@@ -66,6 +66,24 @@ struct ClusteringRun {
   std::string detector, embedder, clusterer;
 };
 
+// What a user said about people (`castnet people`), kept as a fact about faces, so that it holds
+// whatever clustering comes next (castnet/core/people.hpp applies it).
+struct Correction {
+  std::int64_t id = 0;
+  std::string kind;                  // name, merge, split, not
+  std::string name;                  // name: the name given
+  std::vector<std::int64_t> faces;   // the faces it is about
+  std::vector<std::int64_t> others;  // split: the faces left behind; not: the person's faces
+  bool undone = false;
+  std::string created;               // UTC, as SQLite writes CURRENT_TIMESTAMP
+};
+
+// One known face of a gallery, embedded.
+struct GalleryFace {
+  std::string identity, path;
+  std::vector<float> vec;
+};
+
 class FaceStore {
  public:
   // Creates or opens `path`; throws Error(store) if it is not a castnet store.
@@ -115,6 +133,14 @@ class FaceStore {
   // faces and embeddings, matched by input and frame location; what is here already stays.
   // One transaction: a merge that fails leaves this store as it was.
   void merge_from(const std::filesystem::path& shard);
+
+  // Corrections, oldest first, undone ones included (store_people.cpp).
+  std::int64_t add_correction(const Correction& c);
+  std::vector<Correction> corrections() const;
+  void set_undone(std::int64_t correction_id, bool undone);
+  // The gallery as `embedder` embedded it; set_gallery replaces it.
+  void set_gallery(const std::string& embedder, const std::vector<GalleryFace>& faces);
+  std::vector<GalleryFace> gallery(const std::string& embedder) const;
 
   void set_meta(const std::string& key, const std::string& value);
   std::optional<std::string> meta(const std::string& key) const;

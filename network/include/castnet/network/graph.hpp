@@ -12,6 +12,7 @@ namespace castnet {
 
 struct PersonNode {
   int identity = 0;       // cluster label
+  std::string name;       // empty unless named (castnet people, a gallery)
   long faces = 0;         // faces in the cluster
   double pagerank = 0;
   int community = 0;      // Louvain, numbered by size
@@ -20,6 +21,8 @@ struct PersonNode {
   std::size_t first_frame = 0, last_frame = 0;  // positions in the network's frame list
   long broadcasts = 0;    // broadcasts the person appears in
   std::string image;      // node image, relative to the output folder
+  // What Gephi and the pages show: the name, else "person N".
+  std::string label() const { return name.empty() ? "person " + std::to_string(identity) : name; }
 };
 
 struct CooccurrenceEdge {

@@ -1,0 +1,122 @@
+// The corrections `castnet people` makes, from the people as the user sees them now.
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "castnet/core/connect.hpp"
+#include "castnet/core/people.hpp"
+#include "castnet/sdk/errors.hpp"
+
+namespace castnet {
+
+namespace {
+
+std::vector<std::size_t> faces_of(const Network& net, int person) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < net.labels.size(); ++i)
+    if (net.labels[i] == person) out.push_back(i);
+  if (person < 0 || out.empty())
+    throw Error(ExitCode::usage, fmt::format("There is no person {} in the latest clustering; `castnet people` lists them.", person));
+  return out;
+}
+
+std::vector<std::int64_t> ids_of(const Network& net, const std::vector<std::size_t>& at) {
+  std::vector<std::int64_t> ids;
+  for (std::size_t i : at) ids.push_back(net.faces[i].id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// Two parts by 2-means, seeded by the face farthest from the first and the face farthest from
+// that one; returns the part without the person's first face.
+std::vector<std::size_t> two_means(const EmbeddingSet& x, const std::vector<std::size_t>& faces) {
+  auto farthest = [&](std::size_t from) {
+    return *std::max_element(faces.begin(), faces.end(), [&](auto a, auto b) { return x.distance(from, a) < x.distance(from, b); });
+  };
+  std::size_t b = farthest(faces.front()), a = farthest(b);
+  std::vector<char> in_b(faces.size());
+  for (int round = 0; round < 20; ++round) {
+    std::vector<double> ca(x.dim), cb(x.dim);
+    std::size_t na = 0, nb = 0;
+    for (std::size_t k = 0; k < faces.size(); ++k) {
+      const bool to_b = round == 0 ? x.distance(faces[k], b) < x.distance(faces[k], a) : bool(in_b[k]);
+      in_b[k] = to_b;
+      auto& c = to_b ? cb : ca;
+      (to_b ? nb : na)++;
+      for (std::size_t d = 0; d < x.dim; ++d) c[d] += x.row(faces[k])[d];
+    }
+    if (na == 0 || nb == 0) break;
+    for (std::size_t d = 0; d < x.dim; ++d) ca[d] /= double(na), cb[d] /= double(nb);
+    bool moved = false;
+    for (std::size_t k = 0; k < faces.size(); ++k) {
+      const bool to_b = distance(x.row(faces[k]), cb.data(), x.dim, x.metric) < distance(x.row(faces[k]), ca.data(), x.dim, x.metric);
+      moved |= to_b != bool(in_b[k]);
+      in_b[k] = to_b;
+    }
+    if (!moved) break;
+  }
+  std::vector<std::size_t> part;
+  const bool first_in_b = in_b[0];
+  for (std::size_t k = 0; k < faces.size(); ++k)
+    if (bool(in_b[k]) != first_in_b) part.push_back(faces[k]);
+  return part;
+}
+
+}  // namespace
+
+Correction name_person(const Network& net, int person, const std::string& name) {
+  if (name.find_first_not_of(" \t") == std::string::npos) throw Error(ExitCode::usage, "A name cannot be empty.");
+  if (name.find_first_of("\n\r") != std::string::npos) throw Error(ExitCode::usage, "A name must be one line.");
+  return {0, "name", name, ids_of(net, faces_of(net, person)), {}, false, ""};
+}
+
+Correction merge_people(const Network& net, const std::vector<int>& people) {
+  std::set<int> distinct(people.begin(), people.end());
+  if (distinct.size() < 2) throw Error(ExitCode::usage, "Merging needs two or more different people.");
+  std::vector<std::size_t> all;
+  for (int p : distinct) {
+    auto f = faces_of(net, p);
+    all.insert(all.end(), f.begin(), f.end());
+  }
+  return {0, "merge", "", ids_of(net, all), {}, false, ""};
+}
+
+Correction split_person(const Network& net, int person, const std::vector<std::int64_t>& faces) {
+  auto all = faces_of(net, person);
+  std::vector<std::size_t> leaving;
+  if (faces.empty()) {
+    if (all.size() < 2) throw Error(ExitCode::usage, fmt::format("Person {} has one face; there is nothing to split.", person));
+    leaving = two_means(net.embeddings, all);
+  } else {
+    std::set<std::int64_t> wanted(faces.begin(), faces.end());
+    for (std::size_t i : all)
+      if (wanted.erase(net.faces[i].id)) leaving.push_back(i);
+    if (!wanted.empty())
+      throw Error(ExitCode::usage, fmt::format("Face {} is not one of person {}'s faces; `castnet people faces {}` lists them.",
+                                               *wanted.begin(), person, person));
+  }
+  if (leaving.empty() || leaving.size() == all.size())
+    throw Error(ExitCode::usage, fmt::format("Splitting person {} needs some of its faces to leave and some to stay.", person));
+  std::vector<std::size_t> staying;
+  std::set_difference(all.begin(), all.end(), leaving.begin(), leaving.end(), std::back_inserter(staying));
+  return {0, "split", "", ids_of(net, leaving), ids_of(net, staying), false, ""};
+}
+
+Correction face_is_not(const Network& net, std::int64_t face, int person) {
+  auto theirs = faces_of(net, person);
+  auto it = std::find_if(theirs.begin(), theirs.end(), [&](std::size_t i) { return net.faces[i].id == face; });
+  if (it == theirs.end()) throw Error(ExitCode::usage, fmt::format("Face {} is not one of person {}'s faces; `castnet people faces {}` lists them.",
+                                                                     face, person, person));
+  theirs.erase(it);
+  return {0, "not", "", {face}, ids_of(net, theirs), false, ""};
+}
+
+std::string describe(const Correction& c) {
+  if (c.kind == "name") return fmt::format("name \"{}\" for {} faces", c.name, c.faces.size());
+  if (c.kind == "merge") return fmt::format("merge of {} faces into one person", c.faces.size());
+  if (c.kind == "split") return fmt::format("split of {} faces from {} others", c.faces.size(), c.others.size());
+  return fmt::format("face {} is not the person of {} other faces", c.faces.empty() ? 0 : c.faces.front(), c.others.size());
+}
+
+}  // namespace castnet

@@ -1,0 +1,68 @@
+#include "castnet/eval/gallery.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "castnet/core/image_file.hpp"
+#include "castnet/eval/synth.hpp"
+#include "castnet/sdk/errors.hpp"
+
+namespace castnet {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_photo(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  return ext == ".jpg" || ext == ".jpeg" || ext == ".png";
+}
+
+// identity/*.jpg, by identity then file name.
+std::vector<LabeledPhoto> photos_in_folder(const fs::path& dir) {
+  std::vector<LabeledPhoto> photos;
+  for (const auto& person : fs::directory_iterator(dir)) {
+    if (!person.is_directory()) continue;
+    for (const auto& f : fs::directory_iterator(person.path()))
+      if (f.is_regular_file() && is_photo(f.path())) photos.push_back({f.path(), person.path().filename().string()});
+  }
+  std::sort(photos.begin(), photos.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  if (photos.empty())
+    throw Error(ExitCode::input, fmt::format("The gallery {} holds no photos (it should hold a folder per person, of .jpg or .png photos).",
+                                             dir.string()));
+  return photos;
+}
+
+}  // namespace
+
+GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector_spec,
+                          const StageSpec& embedder_spec) {
+  if (!fs::exists(gallery)) throw Error(ExitCode::input, fmt::format("The gallery {} does not exist.", gallery.string()));
+  auto photos = fs::is_directory(gallery) ? photos_in_folder(gallery) : load_labeled_photos(gallery);
+  auto detector = reg.create<Detector>(PluginKind::detector, detector_spec, ctx);
+  auto embedder = reg.create<Embedder>(PluginKind::embedder, embedder_spec, ctx);
+  GalleryLoad out;
+  for (const auto& photo : photos) {
+    LoadedFrame img = load_image_file(photo.path);
+    if (img.rgb.empty()) {
+      out.warnings.push_back(fmt::format("The gallery photo {} cannot be read ({}); it is left out.", photo.path.string(), img.error));
+      continue;
+    }
+    auto faces = detector->detect(img.rgb);
+    if (faces.size() != 1) {
+      out.warnings.push_back(faces.empty() ? fmt::format("The gallery photo {} shows no face; it is left out.", photo.path.string())
+                                           : fmt::format("The gallery photo {} shows {} faces; it is left out, as it cannot say which is {}.",
+                                                         photo.path.string(), faces.size(), photo.identity));
+      continue;
+    }
+    auto vec = embedder->embed(img.rgb, faces).front();
+    out.faces.push_back({photo.identity, photo.path.string(), std::vector<float>(vec.begin(), vec.end())});
+  }
+  if (out.faces.empty())
+    throw Error(ExitCode::input, fmt::format("No photo of the gallery {} shows exactly one face, so it names nobody.", gallery.string()));
+  return out;
+}
+
+}  // namespace castnet
