@@ -7,6 +7,7 @@
 
 #include "castnet/core/pipeline_file.hpp"
 #include "castnet/formats/graph_picture.hpp"
+#include "castnet/formats/network_page.hpp"
 #include "castnet/formats/report.hpp"
 #include "castnet/formats/tables.hpp"
 #include "castnet/sdk/errors.hpp"
@@ -56,7 +57,9 @@ void write_outputs(const fs::path& out, const Network& net, const FaceCrops& cro
                    fmt::format("Faces that appear together on screen. Detector {}, embedder {}, clusterer {}, edge rule {}. Node image: {}.",
                                net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key,
                                describe(opt.node_image))};
-  write_file(out / "graph.gexf", [&](std::ostream& o) { write_gexf(o, net.graph, gexf, &timeline); });
+  std::ostringstream static_gexf;
+  write_gexf(static_gexf, net.graph, gexf, &timeline);
+  write_file(out / "graph.gexf", [&](std::ostream& o) { o << static_gexf.str(); });
   // Every output in OUT describes this clustering: one not written now is an earlier run's, and goes.
   auto stale = [&](std::initializer_list<const char*> names) {
     for (const char* name : names) {
@@ -73,8 +76,12 @@ void write_outputs(const fs::path& out, const Network& net, const FaceCrops& cro
   }
   if (opt.pictures) write_graph_pictures(out, net.graph);
   else stale({"graph.png", "graph.svg"});
-  if (opt.report) write_report(out, {&net, &timeline, record.str(), opt.pictures});
-  else stale({"report.html"});
+  if (opt.report) {
+    write_report(out, {&net, &timeline, record.str(), opt.pictures});
+    write_network_page(out, net, timeline, static_gexf.str());
+  } else {
+    stale({"report.html", "network.html"});
+  }
 }
 
 }  // namespace castnet::formats

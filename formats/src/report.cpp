@@ -57,6 +57,7 @@ void write_report(const std::filesystem::path& out, const ReportInput& in) {
   h += kStyle;
   h += "</style></head>\n<body>\n<h1>Who appears with whom</h1>\n";
   h += fmt::format("<p>{} to {}, {} frames.</p>\n", xml_escape(tl.format(t0)), xml_escape(tl.format(t0 + duration)), net.frames.size());
+  h += "<p><a href=\"network.html\">Explore the network</a>: hover a face, search a name, choose a time window.</p>\n";
   h += "<h2>Counts</h2>\n<table class=\"counts\">\n";
   h += fmt::format("<tr><td>frames</td><td>{}</td></tr><tr><td>faces</td><td>{}</td></tr>", net.frames.size(), net.faces.size());
   h += fmt::format("<tr><td>people (clusters)</td><td>{}</td></tr><tr><td>faces left as noise</td><td>{}</td></tr>", boost::num_vertices(g), noise);

@@ -93,7 +93,7 @@ inline std::string csv_problem(const std::string& text) {
 inline std::string html_problem(const fs::path& file) {
   std::string log;
   run(fmt::format("xmllint --html --noout '{}'", file.string()), &log);
-  static const std::regex html5(R"(Tag (figure|figcaption|section|main|header|footer|nav|canvas|svg|article|aside|time) invalid)");
+  static const std::regex html5(R"(Tag (figure|figcaption|section|main|header|footer|nav|canvas|svg|article|aside|time|datalist) invalid)");
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);)
     if (line.find("error") != std::string::npos && !std::regex_search(line, html5)) return line;

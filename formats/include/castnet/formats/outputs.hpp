@@ -18,12 +18,12 @@ struct OutputOptions {
   bool dynamic = true;         // also graph-dynamic.gexf, with spells for Gephi's timeline
   double frame_interval = 4.0; // seconds between frames (the Visual Explorer's)
   bool pictures = true;        // graph.svg, graph.png
-  bool report = true;          // report.html (needs the pictures for its network image)
+  bool report = true;          // report.html (needs the pictures for its network image) and network.html
 };
 
 // node_images/, montages/, montage-final.png, faces.csv, cluster.txt, nodes.csv, edges.csv,
 // pipeline.toml, graph.gexf, and unless turned off graph-dynamic.gexf, graph.svg, graph.png,
-// report.html.
+// report.html and network.html.
 void write_outputs(const std::filesystem::path& out, const Network& net, const FaceCrops& crops,
                    const std::map<int, std::size_t>& picks, const OutputOptions& opt);
 
