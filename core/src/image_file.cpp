@@ -84,7 +84,14 @@ cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error, 
     error = fmt::format("too large: {}x{} pixels, over castnet's {} megapixels per frame", w, h, kMaxFramePixels / 1'000'000);
     return true;
   };
-  if (auto size = declared_size(bytes.data(), bytes.size()); size && too_large(size->width, size->height)) return {};
+  // Only formats whose header we read reach OpenCV: its other readers (DICOM, JPEG 2000, TIFF,
+  // ...) are no frame source's, and some trust a length field with a gigabyte allocation.
+  auto size = declared_size(bytes.data(), bytes.size());
+  if (!size) {
+    error = "not a readable image";
+    return {};
+  }
+  if (too_large(size->width, size->height)) return {};
   if (bytes.size() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8) {
     cv::Mat rgb;
     if (decode_jpeg(bytes, rgb, error, warning)) return rgb;

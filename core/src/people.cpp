@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include <cblas.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "castnet/sdk/metric.hpp"
+#include "constraint_detail.hpp"
 
 namespace castnet {
 
@@ -41,7 +43,7 @@ class Replay {
   }
 
   // The split faces become a new person. Where a person holds split faces and faces left behind,
-  // each of its other faces goes with the side it is nearer to on average.
+  // each of its other faces goes with the side whose centre (of that person's faces) is nearer.
   void split(const std::vector<std::size_t>& moved, const std::vector<std::size_t>& stayed) {
     if (moved.empty()) return;
     const int into = next_++;
@@ -57,9 +59,15 @@ class Replay {
         if (is_moved.count(i)) here_moved.push_back(i);
         else if (is_stayed.count(i)) here_stayed.push_back(i);
       }
+      if (here_stayed.empty()) {
+        for (std::size_t i : members) labels_[i] = into;
+        continue;
+      }
+      const auto to_moved = constraint_detail::centroid_of(x_, here_moved), to_stayed = constraint_detail::centroid_of(x_, here_stayed);
       for (std::size_t i : members) {
         if (is_stayed.count(i)) continue;
-        if (is_moved.count(i) || here_stayed.empty() || mean_distance(i, here_moved) < mean_distance(i, here_stayed)) labels_[i] = into;
+        if (is_moved.count(i) || distance(x_.row(i), to_moved.data(), x_.dim, x_.metric) < distance(x_.row(i), to_stayed.data(), x_.dim, x_.metric))
+          labels_[i] = into;
       }
     }
     for (std::size_t f : moved) labels_[f] = into;
@@ -74,12 +82,6 @@ class Replay {
   }
 
  private:
-  double mean_distance(std::size_t i, const std::vector<std::size_t>& to) const {
-    double sum = 0;
-    for (std::size_t j : to) sum += x_.distance(i, j);
-    return sum / double(to.size());
-  }
-
   const EmbeddingSet& x_;
   std::vector<int>& labels_;
   std::map<std::int64_t, std::size_t> at_;
@@ -104,20 +106,43 @@ std::string list_votes(const std::map<std::string, std::size_t>& votes) {
   return s;
 }
 
-// Each face's nearest gallery identity within the distance; empty where none is.
+// Each face's nearest gallery identity within the distance; empty where none is. For the
+// euclidean metric a double GEMM (OpenBLAS) first rules out the gallery faces that are surely
+// beyond the distance (|a|^2 + |b|^2 - 2 a.b, with room for its rounding), and the exact distance
+// decides among the rest, as the plain loop does: a year of faces (775,000) against a thousand
+// gallery faces in seconds instead of a minute (tests/bench/bench_people).
 std::vector<std::string> nearest_identities(const PeopleInput& in) {
   const EmbeddingSet& x = *in.embeddings;
-  std::vector<std::string> out(x.size());
-  for (const GalleryFace& g : in.gallery) {
-    if (g.vec.size() != x.dim) return out;  // another embedder's: cannot be compared
+  const std::size_t n = x.size(), m = in.gallery.size(), dim = x.dim;
+  std::vector<std::string> out(n);
+  std::vector<double> g, gn(m, 0.0);
+  for (const GalleryFace& face : in.gallery) {
+    if (face.vec.size() != dim) return out;  // another embedder's: cannot be compared
+    g.insert(g.end(), face.vec.begin(), face.vec.end());
   }
-  std::vector<std::vector<double>> known;
-  for (const GalleryFace& g : in.gallery) known.emplace_back(g.vec.begin(), g.vec.end());
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    double best = in.gallery_distance;
-    for (std::size_t k = 0; k < known.size(); ++k) {
-      double d = distance(x.row(i), known[k].data(), x.dim, x.metric);
-      if (d <= best) best = d, out[i] = in.gallery[k].identity;
+  for (std::size_t k = 0; k < m; ++k)
+    for (std::size_t d = 0; d < dim; ++d) gn[k] += g[k * dim + d] * g[k * dim + d];
+  const double reach = in.gallery_distance * in.gallery_distance;
+  constexpr std::size_t kBlock = 1024;
+  std::vector<double> dot(x.metric == Metric::euclidean ? kBlock * m : 0);
+  for (std::size_t b0 = 0; b0 < n; b0 += kBlock) {
+    const std::size_t nb = std::min(kBlock, n - b0);
+    if (!dot.empty())
+      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(nb), int(m), int(dim), 1.0, x.row(b0), int(dim), g.data(), int(dim), 0.0,
+                  dot.data(), int(m));
+    for (std::size_t r = 0; r < nb; ++r) {
+      const std::size_t i = b0 + r;
+      double xn = 0;
+      for (std::size_t d = 0; d < dim && !dot.empty(); ++d) xn += x.row(i)[d] * x.row(i)[d];
+      double best = in.gallery_distance;
+      for (std::size_t k = 0; k < m; ++k) {
+        if (!dot.empty()) {
+          const double err = (double(dim) + 16.0) * 0x1p-50 * (xn + gn[k]) + 1e-12;
+          if (xn + gn[k] - 2.0 * dot[r * m + k] - err > reach) continue;  // surely beyond the distance
+        }
+        const double d = distance(x.row(i), g.data() + k * dim, dim, x.metric);
+        if (d <= best) best = d, out[i] = in.gallery[k].identity;
+      }
     }
   }
   return out;

@@ -7,6 +7,7 @@
 #include "castnet/core/connect.hpp"
 #include "castnet/core/people.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "constraint_detail.hpp"
 
 namespace castnet {
 
@@ -28,39 +29,27 @@ std::vector<std::int64_t> ids_of(const Network& net, const std::vector<std::size
   return ids;
 }
 
-// Two parts by 2-means, seeded by the face farthest from the first and the face farthest from
-// that one; returns the part without the person's first face.
+// Two parts by 2-means (Lloyd's iterations), seeded by the face farthest from the first and the
+// face farthest from that one; returns the part without the person's first face. Centres are
+// those of the constraints (a hash's centre is the majority bit), so Hamming distances hold.
 std::vector<std::size_t> two_means(const EmbeddingSet& x, const std::vector<std::size_t>& faces) {
   auto farthest = [&](std::size_t from) {
     return *std::max_element(faces.begin(), faces.end(), [&](auto a, auto b) { return x.distance(from, a) < x.distance(from, b); });
   };
-  std::size_t b = farthest(faces.front()), a = farthest(b);
-  std::vector<char> in_b(faces.size());
+  const std::size_t b = farthest(faces.front()), a = farthest(b);
+  std::vector<double> ca(x.row(a), x.row(a) + x.dim), cb(x.row(b), x.row(b) + x.dim);
+  std::vector<std::size_t> part_a, part_b;
   for (int round = 0; round < 20; ++round) {
-    std::vector<double> ca(x.dim), cb(x.dim);
-    std::size_t na = 0, nb = 0;
-    for (std::size_t k = 0; k < faces.size(); ++k) {
-      const bool to_b = round == 0 ? x.distance(faces[k], b) < x.distance(faces[k], a) : bool(in_b[k]);
-      in_b[k] = to_b;
-      auto& c = to_b ? cb : ca;
-      (to_b ? nb : na)++;
-      for (std::size_t d = 0; d < x.dim; ++d) c[d] += x.row(faces[k])[d];
-    }
-    if (na == 0 || nb == 0) break;
-    for (std::size_t d = 0; d < x.dim; ++d) ca[d] /= double(na), cb[d] /= double(nb);
-    bool moved = false;
-    for (std::size_t k = 0; k < faces.size(); ++k) {
-      const bool to_b = distance(x.row(faces[k]), cb.data(), x.dim, x.metric) < distance(x.row(faces[k]), ca.data(), x.dim, x.metric);
-      moved |= to_b != bool(in_b[k]);
-      in_b[k] = to_b;
-    }
-    if (!moved) break;
+    std::vector<std::size_t> next_a, next_b;
+    for (std::size_t f : faces)
+      (distance(x.row(f), cb.data(), x.dim, x.metric) < distance(x.row(f), ca.data(), x.dim, x.metric) ? next_b : next_a).push_back(f);
+    if (next_a == part_a || next_a.empty() || next_b.empty()) break;
+    part_a = std::move(next_a), part_b = std::move(next_b);
+    ca = constraint_detail::centroid_of(x, part_a), cb = constraint_detail::centroid_of(x, part_b);
   }
-  std::vector<std::size_t> part;
-  const bool first_in_b = in_b[0];
-  for (std::size_t k = 0; k < faces.size(); ++k)
-    if (bool(in_b[k]) != first_in_b) part.push_back(faces[k]);
-  return part;
+  if (part_a.empty() || part_b.empty()) return {};
+  const bool first_in_a = std::find(part_a.begin(), part_a.end(), faces.front()) != part_a.end();
+  return first_in_a ? part_b : part_a;
 }
 
 }  // namespace

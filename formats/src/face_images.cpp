@@ -12,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "castnet/core/node_image.hpp"
+#include "castnet/formats/tables.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "castnet/sdk/parallel.hpp"
 
@@ -45,13 +46,13 @@ cv::Mat grid(const std::vector<cv::Mat>& tiles, int tile, std::size_t max_cols) 
 
 constexpr int kCell = 250;  // montage-final: each cluster's montage fitted into 240 px, framed by 5
 
-cv::Mat framed_cell(const cv::Mat& montage, int label) {
+cv::Mat framed_cell(const cv::Mat& montage, const std::string& caption) {
   cv::Mat cell(kCell, kCell, CV_8UC3, cv::Scalar(235, 235, 235)), fitted;
   double s = std::min(240.0 / montage.cols, 220.0 / montage.rows);
   cv::resize(montage, fitted, {}, s, s, cv::INTER_AREA);
   fitted.copyTo(cell(cv::Rect((kCell - fitted.cols) / 2, 5, fitted.cols, fitted.rows)));
   cv::rectangle(cell, {0, 0, kCell, kCell}, {120, 120, 120}, 5);
-  cv::putText(cell, fmt::format("person {}", label), {10, kCell - 10}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
+  cv::putText(cell, ascii_text(caption), {10, kCell - 10}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
   return cell;
 }
 
@@ -170,8 +171,11 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
     for (fs::directory_iterator it(out / d, ec), end; !ec && it != end; it.increment(ec)) fs::remove(it->path(), ec);
     if (ec) throw Error(ExitCode::output, fmt::format("The earlier pictures in {} cannot be removed ({}).", (out / d).string(), ec.message()));
   }
-  std::map<int, std::string> image_of;
-  for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) image_of[net.graph[v].identity] = net.graph[v].image;
+  std::map<int, std::string> image_of, caption_of;
+  for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) {
+    image_of[net.graph[v].identity] = net.graph[v].image;
+    caption_of[net.graph[v].identity] = net.graph[v].label();
+  }
 
   std::vector<cv::Mat> people_tiles, final_cells;
   for (const auto& [label, idx] : members_of(net)) {
@@ -185,7 +189,7 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
       if (crops.montage_tile[i]) cluster_tiles.push_back(crops.tiles[i]);
     cv::Mat montage = grid(cluster_tiles, opt.tile, 10);
     write_jpeg(out / fmt::format("montages/montage-{}.jpg", label), montage);
-    final_cells.push_back(framed_cell(montage, label));
+    final_cells.push_back(framed_cell(montage, caption_of.at(label)));
 
     // The chosen face may not be a montage tile (large clusters are sampled): read it back.
     cv::Mat t = crops.tiles[pick].clone();

@@ -112,8 +112,12 @@ void write_svg(const fs::path& path, const Drawing& d) {
         << fmt::format("<title>{} (PageRank {:.4f}, {} faces)</title>", xml_escape(p.label()), p.pagerank, p.faces)
         << fmt::format("<image href=\"{0}\" xlink:href=\"{0}\" x=\"{1:.2f}\" y=\"{2:.2f}\" width=\"{3:.2f}\" height=\"{3:.2f}\" preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#clip-{4})\"/>",
                        p.image, cx - r, cy - r, 2 * r, p.identity)
-        << fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:.1f}\"/></g>\n", cx, cy, r,
+        << fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:.1f}\"/>", cx, cy, r,
                        community_colour(p.community).hex(), std::max(2.0, r / 8));
+    if (!p.name.empty())
+      svg << fmt::format("<text x=\"{:.2f}\" y=\"{:.2f}\" text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"{:.0f}\">{}</text>", cx,
+                         cy + r + 14 * t, 12 * t, xml_escape(p.name));
+    svg << "</g>\n";
   }
   svg << fmt::format("</g>\n<g class=\"legend\" font-family=\"sans-serif\" font-size=\"{:.0f}\">\n", 14 * t);
   svg << fmt::format("<text x=\"{}\" y=\"{}\" font-weight=\"bold\">{} people, {} links</text>\n", legend_x, d.line_y(0), n, boost::num_edges(g));
@@ -130,7 +134,8 @@ void write_svg(const fs::path& path, const Drawing& d) {
   if (!svg) throw Error(ExitCode::output, fmt::format("{} cannot be written.", path.string()));
 }
 
-// Each face cut to a circle at its position, ringed in its community's colour.
+// Each face cut to a circle at its position, ringed in its community's colour, named below
+// where it has a name.
 void draw_faces(cv::Mat& canvas, const fs::path& out, const Drawing& d) {
   for (std::size_t v = 0; v < boost::num_vertices(d.g); ++v) {
     const PersonNode& p = d.g[v];
@@ -142,6 +147,12 @@ void draw_faces(cv::Mat& canvas, const fs::path& out, const Drawing& d) {
     cv::Rect src(inside.x - box.x, inside.y - box.y, inside.width, inside.height);
     face(src).copyTo(canvas(inside), mask(src));
     cv::circle(canvas, {cx, cy}, r, bgr(community_colour(p.community)), std::max(2, r / 8), cv::LINE_AA);
+    if (p.name.empty()) continue;
+    const std::string name = ascii_text(p.name);
+    const int weight = std::max(1, int(std::lround(d.f.text)));
+    const cv::Size size = cv::getTextSize(name, cv::FONT_HERSHEY_SIMPLEX, 0.45 * d.f.text, weight, nullptr);
+    cv::putText(canvas, name, {cx - size.width / 2, cy + r + size.height + 4}, cv::FONT_HERSHEY_SIMPLEX, 0.45 * d.f.text, {0, 0, 0}, weight,
+                cv::LINE_AA);
   }
 }
 

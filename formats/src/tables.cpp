@@ -33,6 +33,15 @@ std::string valid_utf8(const std::string& s) {
   return out;
 }
 
+std::string ascii_text(const std::string& raw) {
+  std::string o;
+  for (unsigned char c : valid_utf8(raw)) {
+    if ((c & 0xC0) == 0x80) continue;  // a continuation byte: its character is said already
+    o += c >= 0x20 && c < 0x7F ? char(c) : '?';
+  }
+  return o;
+}
+
 std::string xml_escape(const std::string& raw) {
   std::string o;
   for (char c : valid_utf8(raw)) {

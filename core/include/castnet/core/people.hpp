@@ -4,8 +4,8 @@
 //
 //  - merge: the faces are one person (must-link): every person holding one of them becomes one;
 //  - split: the faces are one person, and not the person of the faces left behind (cannot-link):
-//    where a person holds both, the split faces leave with the faces nearer to them (average
-//    distance);
+//    where a person holds both, the split faces leave with the faces nearer to their centre than
+//    to the centre of the faces left behind;
 //  - not: this face is not the person of those faces: where it is with them, it becomes noise;
 //  - name: the faces are called so. A person is called by the name most of its named faces carry.
 //

@@ -13,6 +13,9 @@ namespace castnet::formats {
 // `s` as valid UTF-8: each byte that is not part of a well-formed sequence becomes U+FFFD. File
 // names are bytes; a CSV, GEXF or HTML reader wants UTF-8 text.
 std::string valid_utf8(const std::string& s);
+// Text for OpenCV's Hershey fonts, which draw printable ASCII only: every other character
+// (a UTF-8 sequence counts as one) becomes '?'.
+std::string ascii_text(const std::string& raw);
 // Text made safe inside HTML, SVG and XML, attribute values included: & < > " escaped.
 std::string xml_escape(const std::string& raw);
 
