@@ -23,24 +23,25 @@ struct PeopleArgs {
   std::string name;
 };
 
-void list_people(const Network& net) {
-  std::map<int, std::size_t> faces, first, last;
-  Network timed = net;
+// `net` is load_people's: it gets the appearances the timeline reads (no copy of a year's
+// embeddings just to list people).
+void list_people(Network net) {
+  std::map<int, std::size_t> faces;
   std::map<std::int64_t, std::size_t> frame_pos;
   for (std::size_t i = 0; i < net.frames.size(); ++i) frame_pos[net.frames[i].id] = i;
   for (std::size_t i = 0; i < net.faces.size(); ++i) {
     const int p = net.labels[i];
     if (p < 0) continue;
     const std::size_t at = frame_pos.at(net.faces[i].frame_id);
-    auto& seen = timed.appearances[p];
+    auto& seen = net.appearances[p];
     if (seen.empty() || seen.back() != at) seen.push_back(at);
     ++faces[p];
   }
-  Timeline tl = timeline_of(timed);
+  Timeline tl = timeline_of(net);
   fmt::print("{:>6}  {:<24} {:>6}  {:<22} {}\n", "person", "name", "faces", "first seen", "last seen");
   for (const auto& [p, n] : faces) {
     auto it = net.names.find(p);
-    const auto& seen = timed.appearances.at(p);
+    const auto& seen = net.appearances.at(p);
     fmt::print("{:>6}  {:<24} {:>6}  {:<22} {}\n", p, it == net.names.end() ? "" : it->second, n,
                tl.format(tl.frame_seconds.at(seen.front())), tl.format(tl.frame_seconds.at(seen.back())));
   }
@@ -74,15 +75,16 @@ void history(const FaceStore& store) {
 }
 
 void undo(FaceStore& store, std::int64_t id) {
-  auto all = store.corrections();
-  auto it = id ? std::find_if(all.begin(), all.end(), [&](const Correction& c) { return c.id == id; })
-               : std::find_if(all.rbegin(), all.rend(), [](const Correction& c) { return !c.undone; }).base() - 1;
-  if (all.empty() || it < all.begin() || it == all.end() || (!id && it->undone))
-    throw Error(ExitCode::usage, id ? fmt::format("There is no correction {}; `castnet people history` lists them.", id)
-                                    : std::string("There is no correction to undo."));
-  if (it->undone) throw Error(ExitCode::usage, fmt::format("Correction {} is undone already.", id));
-  store.set_undone(it->id, true);
-  fmt::print("people: correction {} undone ({}).\n", it->id, describe(*it));
+  // The one named, else the latest still in force.
+  const std::vector<Correction> all = store.corrections();
+  const Correction* c = nullptr;
+  for (const Correction& each : all)
+    if (id ? each.id == id : !each.undone) c = &each;
+  if (!c) throw Error(ExitCode::usage, id ? fmt::format("There is no correction {}; `castnet people history` lists them.", id)
+                                          : std::string("There is no correction to undo."));
+  if (c->undone) throw Error(ExitCode::usage, fmt::format("Correction {} is undone already.", id));
+  store.set_undone(c->id, true);
+  fmt::print("people: correction {} undone ({}).\n", c->id, describe(*c));
 }
 
 }  // namespace
