@@ -29,6 +29,7 @@ PluginDescriptorList descriptors() {
             {"cluster_selection_method", ParamType::text, std::string("eom"), "eom (most persistent) or leaf (finest)", std::nullopt, std::nullopt, {"eom", "leaf"}},
             {"cluster_selection_epsilon", ParamType::real, 0.0, "merge clusters closer than this distance (0: none, the library's default)", 0.0, std::nullopt},
             {"allow_single_cluster", ParamType::boolean, false, "allow the result to be one cluster"},
+            {"mst", ParamType::text, std::string("auto"), "spanning tree: prim (the library's order, n^2), boruvka (the neighbour engine's), auto (prim up to 20,000 points)", std::nullopt, std::nullopt, {"auto", "prim", "boruvka"}},
             ParamSpec{"threads", ParamType::integer, std::int64_t{0}, "workers for distances (0: all cores)", 0.0, 1024.0}.execution()},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
              hdbscan::Options o;
@@ -37,6 +38,7 @@ PluginDescriptorList descriptors() {
              o.method = p.text("cluster_selection_method");
              o.epsilon = p.real("cluster_selection_epsilon");
              o.allow_single_cluster = p.boolean("allow_single_cluster");
+             o.mst = p.text("mst");
              return std::make_unique<Hdbscan>(o, static_cast<int>(p.integer("threads")));
            }}};
 }

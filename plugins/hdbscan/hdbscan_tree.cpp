@@ -21,11 +21,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-// The library's core distance: the sorted distances from a point (itself, at 0, included),
-// taken at index min_samples -- the k-th nearest distance of the shared neighbour engine.
-std::vector<double> core_distances(const EmbeddingSet& x, std::size_t k, int threads) {
-  return make_neighbor_index(x)->kth_distance(k, threads);
-}
 
 // The library's UnionFind for label(): new clusters numbered n, n+1, ...
 struct LinkageUnionFind {
@@ -162,21 +157,32 @@ std::vector<LinkageRow> prim_mst(const EmbeddingSet& x, const std::vector<double
   return mst;
 }
 
-}  // namespace
-
-std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_samples, int threads) {
-  const std::size_t n = x.size();
-  if (n < 2) return {};
-  const std::size_t k = std::max<std::size_t>(1, std::min(n - 1, min_samples));
-  std::vector<double> core = core_distances(x, k, threads);
-
+// Prim's edges in the library's order: sorted by weight with numpy's (unstable) argsort.
+std::vector<LinkageRow> library_order(const EmbeddingSet& x, const std::vector<double>& core, int threads) {
   std::vector<LinkageRow> mst = prim_mst(x, core, threads);
   std::vector<double> weights;
   for (const auto& e : mst) weights.push_back(e.distance);
   std::vector<LinkageRow> sorted;
   for (std::size_t i : numpy_argsort(weights)) sorted.push_back(mst[i]);
+  return sorted;
+}
 
-  mst.swap(sorted);
+}  // namespace
+
+std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_samples, const std::string& algorithm, int threads) {
+  const std::size_t n = x.size();
+  if (n < 2) return {};
+  const std::size_t k = std::max<std::size_t>(1, std::min(n - 1, min_samples));
+  // The library's core distance: the sorted distances from a point (itself, at 0, included),
+  // taken at index min_samples -- the k-th nearest distance of the shared neighbour engine.
+  auto index = make_neighbor_index(x);
+  std::vector<double> core = index->kth_distance(k, threads);
+  std::vector<LinkageRow> mst;
+  if (algorithm == "prim" || (algorithm == "auto" && n <= kPrimUpTo)) {
+    mst = library_order(x, core, threads);
+  } else {
+    for (const TreeEdge& e : index->spanning_forest(core, std::numeric_limits<double>::infinity(), threads)) mst.push_back({e.a, e.b, e.weight, 0});
+  }
 
   LinkageUnionFind uf(n);  // label(): edges to merges of clusters
   for (auto& e : mst) {
@@ -237,7 +243,7 @@ Result run(const EmbeddingSet& x, const Options& opt, int threads) {
     r.outlier_scores.assign(n, 0.0);
     return r;
   }
-  auto tree = condense_tree(single_linkage(x, opt.min_samples, threads), opt.min_cluster_size);
+  auto tree = condense_tree(single_linkage(x, opt.min_samples, opt.mst, threads), opt.min_cluster_size);
   return select_clusters(tree, n, opt);
 }
 

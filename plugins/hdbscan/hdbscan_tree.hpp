@@ -31,7 +31,12 @@ struct Options {
   std::string method = "eom";   // or "leaf"
   double epsilon = 0.0;         // cluster_selection_epsilon
   bool allow_single_cluster = false;
+  std::string mst = "auto";     // prim (the library's order), boruvka (the engine's), auto
 };
+
+// Up to this many points "auto" builds the tree by Prim's, in the library's order (its exact
+// algorithm holds an n x n matrix: 3.2 GB here); above, by Boruvka's on the neighbour engine.
+inline constexpr std::size_t kPrimUpTo = 20000;
 
 struct Result {
   std::vector<int> labels;
@@ -39,9 +44,11 @@ struct Result {
   std::vector<double> outlier_scores;
 };
 
-// Mutual-reachability MST by Prim's algorithm (Müllner's MST-linkage-core, as mst_linkage_core),
-// computing distances as it goes: O(n^2) time, O(n) memory, no distance matrix.
-std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_samples, int threads);
+// The single-linkage tree of mutual reachability, from its minimum spanning tree: by Prim's
+// algorithm as the library's mst_linkage_core (n^2 distances, O(n) memory), or by Boruvka's on
+// the neighbour engine (NeighborIndex::spanning_forest). Both trees weigh the same; they differ only
+// in which of equally heavy edges they take, and so, rarely, in the condensed tree.
+std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_samples, const std::string& mst, int threads);
 std::vector<CondensedRow> condense_tree(const std::vector<LinkageRow>& hierarchy, std::size_t min_cluster_size);
 Result select_clusters(const std::vector<CondensedRow>& tree, std::size_t n_points, const Options& opt);
 

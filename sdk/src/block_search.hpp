@@ -11,8 +11,9 @@
 //   bool done() const                    // every query is done
 //   void tile(const Tile&)               // candidates of a leaf
 // and may restrict the work: std::size_t first_column() const (tree positions below are
-// skipped), void narrow(std::span<const std::size_t> cols, std::vector<std::size_t>& rows)
-// (asked before each GEMM; removes the rows it does not need).
+// skipped), bool skip(std::size_t node) const (a ball none of whose points is wanted),
+// void narrow(std::span<const std::size_t> cols, std::vector<std::size_t>& rows) (asked before
+// each GEMM; removes the rows it does not need).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -108,6 +109,8 @@ class BlockSearch {
   bool reachable(const Entry& e, const Visitor& v) {
     const Node& node = t_.nodes[e.node];
     if (node.end <= first_column(v)) return false;
+    if constexpr (requires { v.skip(e.node); })
+      if (v.skip(e.node)) return false;
     for (std::size_t q : searching())
       if (near_[e.at + q] - node.radius <= bounds_[q] + slack_) return true;
     return false;

@@ -2,118 +2,14 @@
 // (block_search.hpp). Float GEMM proposes; a pair whose float distance lies within the GEMM's
 // error of the radius is decided again by castnet::distance() in double on the input, so every
 // answer equals the brute force's.
-#include <algorithm>
-#include <cmath>
-#include <limits>
-#include <atomic>
+#include "exact_index.hpp"
+
 #include <mutex>
-#include <string>
 
-#include "ball_tree.hpp"
 #include "blas_threads.hpp"
-#include "block_search.hpp"
-#include "castnet/sdk/neighbors.hpp"
 #include "castnet/sdk/parallel.hpp"
-#include "castnet/sdk/progress.hpp"
 
-namespace castnet {
-namespace {
-
-using index::BlockSearch;
-using index::Tile;
-using index::Tree;
-
-// Leaves about the size of one identity: a face's neighbours are mostly in its own leaf, and a
-// query far from a leaf reaches only the leaf's outer shell (its points sorted by distance to the
-// centre). Smaller leaves only multiply the blocks a query visits: in 128 dimensions the triangle
-// inequality proves little about a ball, much about one point.
-constexpr std::size_t kLeafSize = 2048;
-constexpr std::size_t kBranching = 16;
-constexpr std::size_t kBlockSize = kLeafSize;  // queries searched together: a leaf
-constexpr std::size_t kBruteBelow = 256;       // fewer points: every pair costs less than a tree
-constexpr std::size_t kSpareNeighbours = 4;  // kNN keeps a few more than k to prove its answer
-
-// Counts the points whose search is finished and reports them (castnet/sdk/progress.hpp).
-class SearchProgress {
- public:
-  SearchProgress(std::string step, std::size_t total) : step_(std::move(step)), total_(total) {}
-  void add(std::size_t points) { report_progress(step_, done_ += points, total_); }
-
- private:
-  std::string step_;
-  std::size_t total_;
-  std::atomic<std::size_t> done_{0};
-};
-
-class ExactIndex final : public NeighborIndex {
- public:
-  explicit ExactIndex(const EmbeddingSet& x) : x_(x), tree_(index::build_tree(x, kLeafSize, kBranching, kBlockSize)) {
-    double max_norm2 = 0;
-    for (float n : tree_.space.norms) max_norm2 = std::max(max_norm2, double(n));
-    max_norm2_ = max_norm2;
-    slack_ = 1e-5 * (1.0 + std::sqrt(max_norm2));
-  }
-
-  std::size_t size() const override { return x_.size(); }
-  double distance(std::size_t i, std::size_t j) const override { return x_.distance(i, j); }
-  void within(std::size_t i, double radius, std::vector<std::size_t>& out) const override;
-  void within_each(std::span<const std::size_t> points, double radius, int threads, const WithinVisitor& found) const override;
-  std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads) const override;
-  std::vector<double> kth_distance(std::size_t k, int threads) const override;
-  void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const override;
-  void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const override;
-
-  // Whether tree positions q and c lie within the radius: the float distance where it is clear,
-  // the input's exact distance where it is not.
-  struct Radius {
-    const ExactIndex* index;
-    double radius, threshold;  // threshold: the radius in the tree's squared space
-    double bound2(std::size_t q) const { return threshold + index->tolerance(q); }
-    // Row r of the tile against its column k.
-    bool holds(const Tile& t, std::size_t r, std::size_t k) const {
-      const std::size_t q = t.rows[r];
-      double a = t.approx2(r, k), tol = index::tolerance(t.tree->space.norms[q], t.col_norms[k], t.tree->space.dim);
-      if (a < threshold - tol) return true;
-      if (a > threshold + tol) return false;
-      return index->x_.distance(index->input(q), index->input(t.cols[k])) <= radius;
-    }
-    // Calls f(c) for the columns c >= from of row r within the radius, in order, while f returns
-    // true. A float test first rejects what is clearly out, with margin for its own rounding.
-    template <class F>
-    void scan(const Tile& t, std::size_t r, std::size_t from, F&& f) const {
-      const auto& norms = t.tree->space.norms;
-      const double nq = norms[t.rows[r]], max2 = index->max_norm2_;
-      const float limit = std::nextafter(
-          float(threshold + index->tolerance(t.rows[r]) - nq + 0x1p-20 * (nq + max2)), std::numeric_limits<float>::infinity());
-      const float* dots = t.dots + r * t.n;
-      const std::size_t first = std::size_t(std::lower_bound(t.cols, t.cols + t.n, from) - t.cols);
-      for (std::size_t k = first; k < t.n; ++k)
-        if (t.col_norms[k] - 2.0f * dots[k] <= limit && holds(t, r, k) && !f(t.cols[k])) return;
-    }
-  };
-
-  std::size_t input(std::size_t position) const { return tree_.space.original[position]; }
-  double tolerance(std::size_t q) const { return index::tolerance(tree_.space.norms[q], max_norm2_, tree_.space.dim); }
-  Radius radius(double r) const { return {this, r, index::space_threshold(r, x_.metric)}; }
-  BlockSearch search() const { return BlockSearch(tree_, slack_); }
-  // The `keep` nearest candidates of one query by float distance (a max-heap).
-  struct Candidates {
-    std::vector<std::pair<double, std::size_t>> heap;  // (float distance^2, position)
-    void offer(double a, std::size_t c, std::size_t keep);
-    double bound2(std::size_t keep, double tolerance) const {
-      return heap.size() < keep ? std::numeric_limits<double>::infinity() : heap.front().first + tolerance;
-    }
-  };
-  // The exact k nearest of tree position p from its candidates; false when the float bounds
-  // cannot prove them (value_only: only the k-th distance need be right).
-  bool settle(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, bool value_only,
-              std::vector<Neighbor>& out) const;
-  bool try_nearest(std::size_t p, std::size_t k, std::size_t keep, bool value_only, std::vector<Neighbor>& out) const;
-
-  const EmbeddingSet& x_;
-  Tree tree_;
-  double max_norm2_ = 0, slack_ = 0;
-};
+namespace castnet::index {
 
 void ExactIndex::within(std::size_t i, double r, std::vector<std::size_t>& out) const {
   struct Visitor {
@@ -352,11 +248,13 @@ void ExactIndex::pairs_within(double r, int threads, const PairBlockFilter& want
   }, 1);
 }
 
-}  // namespace
+}  // namespace castnet::index
+
+namespace castnet {
 
 std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x) {
-  if (x.size() <= kBruteBelow || !index::searchable(x)) return std::make_unique<BruteForceIndex>(x);
-  return std::make_unique<ExactIndex>(x);
+  if (x.size() <= index::kBruteBelow || !index::searchable(x)) return std::make_unique<BruteForceIndex>(x);
+  return std::make_unique<index::ExactIndex>(x);
 }
 
 }  // namespace castnet

@@ -3,6 +3,7 @@
 #include "castnet/sdk/neighbors.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "castnet/sdk/parallel.hpp"
 #include "castnet/sdk/progress.hpp"
@@ -75,6 +76,33 @@ void NeighborIndex::pairs_within(double radius, int, const PairBlockFilter& want
       if (j > i && keep[0]) found(i, j);
     }
   }
+}
+
+// Prim's: the lightest edge leaving the forest joins it, edges ordered by (weight, a, b); when no
+// edge within max_weight leaves, the next point starts a tree of its own.
+std::vector<TreeEdge> NeighborIndex::spanning_forest(std::span<const double> floor, double max_weight, int) const {
+  const std::size_t n = size();
+  std::vector<TreeEdge> forest;
+  if (n < 2) return forest;
+  auto floor_of = [&](std::size_t i) { return floor.empty() ? 0.0 : floor[i]; };
+  const TreeEdge none{0, 0, std::numeric_limits<double>::infinity()};
+  std::vector<char> in_forest(n, 0);
+  std::vector<TreeEdge> best(n, none);
+  for (std::size_t current = 0, added = 1; added < n; ++added) {
+    in_forest[current] = 1;
+    std::size_t next = n;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (in_forest[j]) continue;
+      TreeEdge e{std::min(current, j), std::max(current, j), std::max({floor_of(current), floor_of(j), distance(current, j)})};
+      if (e.weight <= max_weight && lighter(e, best[j])) best[j] = e;
+      if (next == n || lighter(best[j], best[next])) next = j;
+    }
+    if (best[next].weight <= max_weight) forest.push_back(best[next]);
+    current = next;
+    report_every("minimum spanning tree", added, n - 1);
+  }
+  std::sort(forest.begin(), forest.end(), lighter);
+  return forest;
 }
 
 void BruteForceIndex::within(std::size_t i, double radius, std::vector<std::size_t>& out) const {

@@ -3,6 +3,7 @@
 // (coordinates on a grid put many distances exactly on the radius) and duplicate points.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <set>
 
@@ -10,6 +11,8 @@
 
 namespace castnet {
 namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct Case {
   const char* name;
@@ -89,6 +92,23 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
   });
   EXPECT_EQ(pa, pb);
   EXPECT_EQ(calls, pb.size()) << "each pair once";
+
+  // Spanning trees and forests (edges within the radius: DBSCAN's clusters of core points), with
+  // floors of 0 (single linkage) and of core distances (HDBSCAN's mutual reachability, where many
+  // edges tie at a core distance): the same edges as Prim's, on any number of threads.
+  auto same = [](const std::vector<TreeEdge>& p, const std::vector<TreeEdge>& q) {
+    if (p.size() != q.size()) return false;
+    for (std::size_t k = 0; k < p.size(); ++k)
+      if (p[k].a != q[k].a || p[k].b != q[k].b || p[k].weight != q[k].weight) return false;
+    return true;
+  };
+  for (const auto& floor : {std::vector<double>{}, brute.kth_distance(5, 2)})
+    for (double max_weight : {kInf, c.radius}) {
+      auto prim = brute.spanning_forest(floor, max_weight, 2);
+      if (max_weight == kInf) ASSERT_EQ(prim.size(), x.size() - 1);
+      EXPECT_TRUE(same(prim, engine->spanning_forest(floor, max_weight, 2))) << "floors: " << floor.size() << ", max weight " << max_weight;
+      EXPECT_TRUE(same(prim, engine->spanning_forest(floor, max_weight, 1))) << "one thread";
+    }
 }
 
 INSTANTIATE_TEST_SUITE_P(Metrics, NeighborsTest,

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "castnet/eval/clustering_scores.hpp"
+#include "castnet/eval/synthetic_faces.hpp"
 #include "castnet/sdk/plugin.hpp"
 #include "support.hpp"
 
@@ -105,6 +106,26 @@ TEST(HdbscanParity, FaceEncodings) {
 TEST(HdbscanParity, BlobsAndMoons) {
   CASTNET_REQUIRE_SHARED();
   check("blobs_moons", blobs_moons());
+}
+
+// Above 20,000 points the spanning tree comes from Boruvka's on the neighbour engine, not from
+// Prim's in the library's order. The two trees weigh the same; on calibrated faces, where many
+// edges tie at a core distance, the partition and the probabilities are the same too.
+TEST(Hdbscan, BoruvkaGivesPrimsPartitionOnCalibratedFaces) {
+  for (unsigned seed : {5u, 9u}) {
+    SyntheticFaces faces = synthetic_faces(4000, seed);
+    for (std::string params : {"min_cluster_size=5", "min_cluster_size=10,min_samples=3,cluster_selection_method=leaf"}) {
+      auto run = [&](const std::string& mst) {
+        auto spec = parse_stage_spec("hdbscan:" + params + ",mst=" + mst);
+        return test::registry().create<Clusterer>(PluginKind::clusterer, spec, {})->cluster(faces.x);
+      };
+      Clustering prim = run("prim"), boruvka = run("boruvka");
+      EXPECT_EQ(canonical(prim.labels), canonical(boruvka.labels)) << params << ", seed " << seed;
+      for (std::size_t i = 0; i < prim.labels.size(); ++i)
+        ASSERT_NEAR(prim.probabilities[i], boruvka.probabilities[i], 1e-12) << params << ", point " << i;
+      EXPECT_GT(*std::max_element(prim.labels.begin(), prim.labels.end()), 10);
+    }
+  }
 }
 
 }  // namespace

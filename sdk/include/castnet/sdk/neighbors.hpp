@@ -25,6 +25,17 @@ struct Neighbor {
 
 // Asked before the distances of a block of candidate pairs (every row against every column) are
 // computed: clearing keep[r] drops row r from this block. keep arrives all set.
+// An edge of a spanning tree, a < b.
+struct TreeEdge {
+  std::size_t a, b;
+  double weight;
+};
+
+// The order of spanning_forest's edges: by weight, then a, then b.
+inline bool lighter(const TreeEdge& x, const TreeEdge& y) {
+  return x.weight < y.weight || (x.weight == y.weight && (x.a < y.a || (x.a == y.a && x.b < y.b)));
+}
+
 using PairBlockFilter =
     std::function<void(std::span<const std::size_t> rows, std::span<const std::size_t> cols, std::vector<char>& keep)>;
 using PairVisitor = std::function<void(std::size_t i, std::size_t j)>;
@@ -52,6 +63,14 @@ class NeighborIndex {
   // searching with `threads` workers. `wanted` may drop rows of a block whose pairs the caller
   // no longer needs. Calls to wanted and found never overlap: they need no lock of their own.
   virtual void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const;
+  // The minimum spanning forest of the edges no heavier than max_weight (infinity: the minimum
+  // spanning tree), the edge between a and b weighing max(floor[a], floor[b], distance(a, b)):
+  // with floors of 0 (floor empty) single linkage's, whose trees within eps are DBSCAN's
+  // clusters of core points; with core distances HDBSCAN's tree of mutual reachability. Equal
+  // weights are ordered by (a, b), so the forest is unique and every index returns the same
+  // edges, sorted by weight, a, b. This default is Prim's algorithm, n^2 distances; the exact
+  // engine's is Boruvka's on its tree.
+  virtual std::vector<TreeEdge> spanning_forest(std::span<const double> floor, double max_weight, int threads) const;
 };
 
 // Exact: compares every pair, in double precision. The reference; slow past a few thousand.
