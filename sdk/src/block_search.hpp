@@ -161,6 +161,7 @@ class BlockSearch {
         far_[at] = std::sqrt(std::max(0.0, d2 + err));
         if (bounds_[active_[r]] >= 0) e.lower = std::min(e.lower, near_[at] - t_.nodes[first + c].radius);
       }
+      if (holds_own_leaf(first + c)) e.lower = -std::numeric_limits<double>::infinity();
       stack_.push_back(e);
     }
     // Nearest on top; the distances stay where they are (entries keep their offsets).
@@ -169,6 +170,16 @@ class BlockSearch {
               [](const Entry& a, const Entry& b) { return a.lower > b.lower || (a.lower == b.lower && a.node > b.node); });
     for (std::size_t k = base; k < stack_.size(); ++k)
       highest_.push_back(std::max(k ? highest_[k - 1] : 0, stack_[k].at + queries()));
+  }
+
+  // The queries' own leaf is searched first, and so the balls that hold it: a face's nearest
+  // neighbours are mostly there, so counts fill and bounds shrink before any other leaf is read.
+  // (Ordered by the bound alone, the own leaf of an identity cut into many leaves came after its
+  // siblings, whose balls reach the queries just as well.)
+  bool holds_own_leaf(std::size_t node) const {
+    if (own_leaf_ == kNone) return false;
+    const Node &n = t_.nodes[node], &own = t_.nodes[own_leaf_];
+    return n.begin <= own.begin && own.end <= n.end;
   }
 
   // The leaf's points lie in ascending distance to its centre; only those within a query's

@@ -73,12 +73,13 @@ void ExactIndex::within_each(std::span<const std::size_t> points, double r, int 
   }, 1);
 }
 
-std::vector<std::size_t> ExactIndex::count_within(double r, std::size_t cap, int threads) const {
+std::vector<std::size_t> ExactIndex::count_within(double r, std::size_t cap, int threads, const WithinVisitor& found) const {
   index::OneBlasThread one_blas_thread;
   struct Visitor {
     Radius r;
-    std::size_t cap;
+    std::size_t cap, q_begin;
     std::vector<std::size_t>& count;  // by tree position
+    std::vector<std::vector<std::size_t>>& hits;  // per query of the block, input indices
     std::size_t open;
     double bound2(std::size_t q) const { return count[q] < cap ? r.bound2(q) : -1.0; }
     bool done() const { return open == 0; }
@@ -86,18 +87,31 @@ std::vector<std::size_t> ExactIndex::count_within(double r, std::size_t cap, int
       for (std::size_t row = 0; row < t.m; ++row) {
         std::size_t& n = count[t.rows[row]];
         if (n >= cap) continue;  // done in an earlier chunk of this leaf
-        r.scan(t, row, 0, [&](std::size_t) { return ++n < cap; });
+        auto& mine = hits[t.rows[row] - q_begin];
+        r.scan(t, row, 0, [&](std::size_t c) {
+          mine.push_back(r.index->input(c));
+          return ++n < cap;
+        });
         open -= n >= cap;
       }
     }
   };
   std::vector<std::size_t> by_position(size(), 0);
+  std::mutex serial;
   SearchProgress progress("neighbour counts", size());
   parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
     auto [begin, end] = tree_.blocks[b];
-    Visitor v{radius(r), cap, by_position, end - begin};
     if (cap == 0) return;
+    std::vector<std::vector<std::size_t>> hits(end - begin);
+    Visitor v{radius(r), cap, begin, by_position, hits, end - begin};
     search().run(begin, end, v);
+    if (found) {
+      std::lock_guard lock(serial);
+      for (std::size_t p = begin; p < end; ++p) {
+        std::sort(hits[p - begin].begin(), hits[p - begin].end());
+        found(input(p), hits[p - begin]);
+      }
+    }
     progress.add(end - begin);
   }, 1);
   std::vector<std::size_t> counts(size());

@@ -54,7 +54,7 @@ class ExactIndex final : public NeighborIndex {
   double distance(std::size_t i, std::size_t j) const override { return x_.distance(i, j); }
   void within(std::size_t i, double radius, std::vector<std::size_t>& out) const override;
   void within_each(std::span<const std::size_t> points, double radius, int threads, const WithinVisitor& found) const override;
-  std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads) const override;
+  std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads, const WithinVisitor& found) const override;
   std::vector<double> kth_distance(std::size_t k, int threads) const override;
   void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const override;
   void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const override;

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <mutex>
 
 #include "castnet/sdk/neighbors.hpp"
 #include "castnet/sdk/parallel.hpp"
@@ -76,12 +77,22 @@ class HnswIndex final : public NeighborIndex {
     std::sort(out.begin(), out.end());
   }
 
-  std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads) const override {
+  std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads, const WithinVisitor& found) const override {
     std::vector<std::size_t> counts(size());
+    std::mutex serial;
     parallel_for(size(), threads, [&](std::size_t i) {
       thread_local std::vector<Neighbor> near;
+      thread_local std::vector<std::size_t> hits;
       nearest(i, cap, near);
-      counts[i] = std::size_t(std::count_if(near.begin(), near.end(), [&](const Neighbor& n) { return n.distance <= radius; }));
+      hits.clear();
+      for (const Neighbor& n : near)
+        if (n.distance <= radius) hits.push_back(n.index);
+      counts[i] = hits.size();
+      if (found) {
+        std::sort(hits.begin(), hits.end());
+        std::lock_guard lock(serial);
+        found(i, hits);
+      }
     });
     return counts;
   }

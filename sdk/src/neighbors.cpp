@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <mutex>
 
 #include "castnet/sdk/parallel.hpp"
 #include "castnet/sdk/progress.hpp"
@@ -18,12 +19,19 @@ void report_every(const char* step, std::size_t i, std::size_t n) {
 
 }  // namespace
 
-std::vector<std::size_t> NeighborIndex::count_within(double radius, std::size_t cap, int threads) const {
+std::vector<std::size_t> NeighborIndex::count_within(double radius, std::size_t cap, int threads,
+                                                     const WithinVisitor& found) const {
   std::vector<std::size_t> counts(size());
+  std::mutex serial;
   parallel_for(size(), threads, [&](std::size_t i) {
     thread_local std::vector<std::size_t> hits;
     within(i, radius, hits);
     counts[i] = std::min(cap, hits.size());
+    hits.resize(counts[i]);
+    if (found) {
+      std::lock_guard lock(serial);
+      found(i, hits);
+    }
     report_every("neighbour counts", i, size());
   });
   return counts;

@@ -3,6 +3,7 @@
 // (coordinates on a grid put many distances exactly on the radius) and duplicate points.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <limits>
 #include <random>
 #include <set>
@@ -67,6 +68,16 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
   }
   for (std::size_t cap : {std::size_t{1}, std::size_t{5}, std::size_t{300}, x.size()})
     EXPECT_EQ(brute.count_within(c.radius, cap, 2), engine->count_within(c.radius, cap, 2)) << "cap " << cap;
+  // The neighbours a count met: all of them below the cap (DBSCAN's border points need no second
+  // search), else cap of them, each within the radius.
+  std::vector<std::vector<std::size_t>> met(x.size());
+  auto counts = engine->count_within(c.radius, 5, 2, [&](std::size_t i, const std::vector<std::size_t>& hits) { met[i] = hits; });
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    brute.within(i, c.radius, a);
+    ASSERT_EQ(met[i].size(), counts[i]) << "point " << i;
+    if (counts[i] < 5) ASSERT_EQ(met[i], a) << "point " << i;
+    for (std::size_t j : met[i]) ASSERT_TRUE(std::binary_search(a.begin(), a.end(), j)) << "point " << i;
+  }
 
   for (std::size_t k : {std::size_t{1}, std::size_t{40}})
     EXPECT_EQ(brute.kth_distance(k, 2), engine->kth_distance(k, 2)) << "k " << k;

@@ -53,7 +53,10 @@ class NeighborIndex {
   virtual void within_each(std::span<const std::size_t> points, double radius, int threads, const WithinVisitor& found) const;
   // For every point, how many points lie within radius (itself included), counted up to `cap`:
   // a point stops searching once it has cap neighbours (DBSCAN asks for min_samples).
-  virtual std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads) const;
+  // found(i, hits), if given, gets the neighbours (ascending) each point's search met: every one
+  // where there are fewer than cap, else cap of them. Calls to found never overlap.
+  virtual std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads,
+                                                const WithinVisitor& found = {}) const;
   // For every point, the distance to its k-th nearest point, the point itself being the 0th
   // (HDBSCAN's core distance; k < size()).
   virtual std::vector<double> kth_distance(std::size_t k, int threads) const;
