@@ -21,7 +21,6 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-
 // The library's UnionFind for label(): new clusters numbered n, n+1, ...
 struct LinkageUnionFind {
   std::vector<std::size_t> parent, size;
@@ -181,7 +180,7 @@ std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_sa
   if (algorithm == "prim" || (algorithm == "auto" && n <= kPrimUpTo)) {
     mst = library_order(x, core, threads);
   } else {
-    for (const TreeEdge& e : index->spanning_forest(core, std::numeric_limits<double>::infinity(), threads)) mst.push_back({e.a, e.b, e.weight, 0});
+    for (const TreeEdge& e : index->spanning_forest(core, kInf, threads)) mst.push_back({e.a, e.b, e.weight, 0});
   }
 
   LinkageUnionFind uf(n);  // label(): edges to merges of clusters

@@ -3,7 +3,8 @@
 // tree, the condensed tree, stabilities, EOM or leaf selection with cluster_selection_epsilon,
 // labels, probabilities and GLOSH outlier scores. Each function mirrors one of the library's
 // (_hdbscan_linkage.pyx, _hdbscan_tree.pyx), in its order of operations, so that partitions
-// and probabilities match it.
+// and probabilities match it. Past the sizes the library can run, the MST comes from Boruvka's
+// on the neighbour engine instead (single_linkage).
 #pragma once
 #include <cstddef>
 #include <string>

@@ -5,7 +5,7 @@
 # castnet's brute force and whether the labels are identical. One process per clustering, so
 # each peak memory is its own. Median of RUNS runs (default 3) for n <= 100k, one above.
 #   tests/bench/bench_cluster.sh [BUILD_DIR] [SIZES]        e.g. build "20000 100000"
-# SIZES defaults to "20000 100000 300000 1000000". A 1M run takes ~20 minutes on 2 cores.
+# SIZES defaults to "20000 100000 300000 1000000". A 1M run takes ~9 minutes on 2 cores.
 set -euo pipefail
 build=${1:-build}
 sizes=${2:-"20000 100000 300000 1000000"}
