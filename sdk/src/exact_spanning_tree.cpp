@@ -111,8 +111,8 @@ class Boruvka {
       PointState& s = point_[p];
       if (leaves(p)) {
         if (lighter(s.edge, best_[comp_[p]])) best_[comp_[p]] = s.edge;
-      } else if (s.edge.weight < kInf) {
-        s.lower = std::max(s.lower, s.edge.weight);  // the edge's end came inside: none lighter left
+      } else if (s.edge.weight < kInf) {  // the edge's end came inside
+        if (s.exact) s.lower = std::max(s.lower, s.edge.weight);  // and no lighter edge is left
         s.edge = {0, 0, kInf};
         s.exact = false;
       }

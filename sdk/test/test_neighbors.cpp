@@ -129,6 +129,32 @@ INSTANTIATE_TEST_SUITE_P(Metrics, NeighborsTest,
                                            Case{"hamming", Metric::hamming, 64, false, 10}),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// Boruvka's rounds keep what a point's last search proved; many small sets in a few dimensions,
+// clustered and with ties, put that bookkeeping through far more rounds and cases than one set.
+// (Seeds 392 and 527 on one thread once caught a lower bound kept from an unproven edge.)
+TEST(Neighbors, SpanningForestEqualsPrimOnManySmallSets) {
+  std::vector<unsigned> seeds;
+  for (unsigned s = 380; s < 400; ++s) seeds.push_back(s);
+  for (unsigned s = 520; s < 540; ++s) seeds.push_back(s);
+  for (unsigned seed : seeds) {
+    Case c{"small", Metric::euclidean, 2 + seed % 6, seed % 3 == 0, 0.8};
+    EmbeddingSet x = make_points(c, 300 + 17 * (seed % 50), seed);
+    BruteForceIndex brute(x);
+    auto engine = make_neighbor_index(x);
+    std::vector<double> core = brute.kth_distance(1 + seed % 7, 1);
+    for (double max_weight : {kInf, 0.3}) {
+      auto prim = brute.spanning_forest(core, max_weight, 1);
+      for (int threads : {1, 2}) {
+        auto boruvka = engine->spanning_forest(core, max_weight, threads);
+        ASSERT_EQ(prim.size(), boruvka.size()) << "seed " << seed;
+        for (std::size_t k = 0; k < prim.size(); ++k)
+          ASSERT_TRUE(prim[k].a == boruvka[k].a && prim[k].b == boruvka[k].b && prim[k].weight == boruvka[k].weight)
+              << "seed " << seed << ", max weight " << max_weight << ", threads " << threads << ", edge " << k;
+      }
+    }
+  }
+}
+
 TEST(Neighbors, SkippedBlocksAreNotVisited) {
   EmbeddingSet x = make_points({"e", Metric::euclidean, 16, false, 0}, 1000, 3);
   auto engine = make_neighbor_index(x);
