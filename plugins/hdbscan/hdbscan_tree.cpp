@@ -178,6 +178,7 @@ std::vector<LinkageRow> single_linkage(const EmbeddingSet& x, std::size_t min_sa
   std::vector<double> core = index->kth_distance(k, threads);
   std::vector<LinkageRow> mst;
   if (algorithm == "prim" || (algorithm == "auto" && n <= kPrimUpTo)) {
+    index.reset();  // Prim's reads the rows itself: the tree's copy of them can go
     mst = library_order(x, core, threads);
   } else {
     for (const TreeEdge& e : index->spanning_forest(core, kInf, threads)) mst.push_back({e.a, e.b, e.weight, 0});

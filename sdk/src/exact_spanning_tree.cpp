@@ -182,14 +182,14 @@ struct Boruvka::Visitor {
       const std::size_t c = t.cols[k];
       const double a = t.approx2(r, k);
       if (a > limit2 || b.comp_[c] == cq) continue;
+      const std::size_t ic = b.ix_.input(c);
       const double tol = tolerance(t.tree->space.norms[q], t.col_norms[k], t.tree->space.dim);
       const double floor = std::max(b.floor_[q], b.floor_[c]);
       double w = floor;  // the distance is surely below both floors, or else taken exactly
       if (metric_distance(a + tol, metric) > floor) {
         if (metric_distance(a - tol, metric) > w_max) continue;
-        w = std::max(floor, b.ix_.x_.distance(iq, b.ix_.input(c)));
+        w = std::max(floor, b.ix_.x_.distance(iq, ic));
       }
-      const std::size_t ic = b.ix_.input(c);
       TreeEdge e{std::min(iq, ic), std::max(iq, ic), w};
       if (w > w_max || !lighter(e, s.edge)) continue;
       s.edge = e;

@@ -1,8 +1,11 @@
 // Running the built `castnet` binary from tests.
 #pragma once
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <fstream>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -30,6 +33,24 @@ inline fs::path temp_dir(const std::string& name) {
   fs::remove_all(p);
   fs::create_directories(p);
   return p;
+}
+
+// A folder made once per build of castnet and shared by the tests' processes (ctest runs them
+// side by side): the first to take the lock calls make(folder), and the folder counts as made
+// when it succeeds; the others wait, then find it made. Returns make's result, or success.
+inline CliResult made_once_per_build(const std::string& name, const std::function<CliResult(const fs::path&)>& make, fs::path& folder) {
+  folder = fs::temp_directory_path() / fmt::format("castnet_{}_{}", name, fs::last_write_time(CASTNET_BIN).time_since_epoch().count());
+  fs::create_directories(folder);
+  int lock = ::open((folder / "lock").c_str(), O_CREAT | O_RDWR, 0644);
+  ::flock(lock, LOCK_EX);
+  CliResult result{0, ""};
+  if (!fs::exists(folder / "ready")) {
+    result = make(folder);
+    if (result.code == 0) std::ofstream(folder / "ready") << "ok\n";
+  }
+  ::flock(lock, LOCK_UN);
+  ::close(lock);
+  return result;
 }
 
 inline std::size_t count_lines(const fs::path& p) {

@@ -1,8 +1,6 @@
 // What every case of the bad-input corpus checks after castnet has run: the store's rows, the
 // store's integrity, and that every output in OUT still parses (CSV, GEXF, HTML, UTF-8).
 #pragma once
-#include <sys/file.h>
-
 #include <sqlite3.h>
 
 #include <map>
@@ -139,24 +137,17 @@ inline std::vector<std::string> output_problems(const fs::path& out, bool check_
 }
 
 // A finished run of three frames, made once per build of castnet and shared by the corpus's
-// processes (ctest runs them side by side; a lock makes one of them build it).
+// processes.
 inline fs::path golden_run(const fs::path& frames_dir) {
-  auto stamp = fs::last_write_time(CASTNET_BIN).time_since_epoch().count();
-  fs::path dir = fs::temp_directory_path() / fmt::format("castnet_corpus_golden_{}", stamp);
-  fs::create_directories(dir);
-  int lock = ::open((dir / "lock").c_str(), O_CREAT | O_RDWR, 0644);
-  ::flock(lock, LOCK_EX);
-  if (!fs::exists(dir / "ready")) {
-    fs::remove_all(dir / "frames");
-    fs::remove_all(dir / "out");
-    fs::create_directories(dir / "frames");
+  fs::path dir;
+  made_once_per_build("corpus_golden", [&](const fs::path& d) {
+    fs::remove_all(d / "frames");
+    fs::remove_all(d / "out");
+    fs::create_directories(d / "frames");
     for (int n : {1, 2, 3})
-      fs::copy_file(frames_dir / fmt::format("SHOW_20230313_083000_demo-{:06d}.jpg", n), dir / fmt::format("frames/SHOW-{:06d}.jpg", n));
-    auto r = castnet_cli(fmt::format("run {0}/frames -o {0}/out --quiet --cluster dbscan:min_samples=1", dir.string()));
-    if (r.code == 0) std::ofstream(dir / "ready") << "ok\n";
-  }
-  ::flock(lock, LOCK_UN);
-  ::close(lock);
+      fs::copy_file(frames_dir / fmt::format("SHOW_20230313_083000_demo-{:06d}.jpg", n), d / fmt::format("frames/SHOW-{:06d}.jpg", n));
+    return castnet_cli(fmt::format("run {0}/frames -o {0}/out --quiet --cluster dbscan:min_samples=1", d.string()));
+  }, dir);
   return dir;
 }
 

@@ -2,9 +2,6 @@
 // labeled photos, a synthetic broadcast from the other half, run once per build with the gallery;
 // each test corrects its own copy of the store. And the helpers that read its outputs.
 #pragma once
-#include <fcntl.h>
-#include <sys/file.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
@@ -82,23 +79,17 @@ class PeopleFixture : public ::testing::Test {
  protected:
   // Identities with four photos or more: half to the gallery, half to the broadcast. The others
   // (one to three photos) are strangers: in the broadcast only.
-  // Made once per build of castnet and shared by the tests' processes (ctest runs them side by
-  // side; a lock makes one of them build it), as the hostile corpus's golden run.
+  // Made once per build of castnet and shared by the tests' processes (made_once_per_build).
   static void SetUpTestSuite() {
     if (!fs::is_directory(test::shared_dir() / "data") || !fs::exists(default_models_dir() / "dlib_face_recognition_resnet_model_v1.dat")) return;
     if (result_.code == 0) return;  // made once per process, for every suite built on it
-    dir_ = fs::temp_directory_path() / fmt::format("castnet_people_{}", fs::last_write_time(CASTNET_BIN).time_since_epoch().count());
-    fs::create_directories(dir_);
     const fs::path faces = test::shared_dir() / "data/faces";
     std::map<std::string, std::vector<std::string>> by_identity;
     for (auto& r : read_rows(faces / "labels.csv")) by_identity[r.at("identity")].push_back((faces / r.at("path")).string());
     for (const auto& [id, paths] : by_identity)
       if (paths.size() >= 4) known_.insert(id);
-    int lock = ::open((dir_ / "lock").c_str(), O_CREAT | O_RDWR, 0644);
-    ::flock(lock, LOCK_EX);
-    result_ = {0, ""};
-    if (!fs::exists(dir_ / "ready")) {
-      std::ofstream gallery(dir_ / "gallery.csv"), broadcast(dir_ / "broadcast.csv");
+    result_ = test::made_once_per_build("people", [&](const fs::path& dir) {
+      std::ofstream gallery(dir / "gallery.csv"), broadcast(dir / "broadcast.csv");
       gallery << "path,identity\n";
       broadcast << "path,identity\n";
       for (const auto& [id, paths] : by_identity) {
@@ -106,14 +97,11 @@ class PeopleFixture : public ::testing::Test {
         for (std::size_t i = 0; i < paths.size(); ++i) (i < half ? gallery : broadcast) << paths[i] << ',' << id << '\n';
       }
       gallery.close(), broadcast.close();
-      fs::remove_all(dir_ / "synth"), fs::remove_all(dir_ / "out");
-      result_ = test::castnet_cli(fmt::format("synth --photos {0}/broadcast.csv -o {0}/synth --frames 120 --seed 3", dir_.string()));
-      if (result_.code == 0)
-        result_ = test::castnet_cli(fmt::format("run {0}/synth/frames -o {0}/out --quiet --gallery {0}/gallery.csv", dir_.string()));
-      if (result_.code == 0) std::ofstream(dir_ / "ready") << "ok\n";
-    }
-    ::flock(lock, LOCK_UN);
-    ::close(lock);
+      fs::remove_all(dir / "synth"), fs::remove_all(dir / "out");
+      auto r = test::castnet_cli(fmt::format("synth --photos {0}/broadcast.csv -o {0}/synth --frames 120 --seed 3", dir.string()));
+      if (r.code == 0) r = test::castnet_cli(fmt::format("run {0}/synth/frames -o {0}/out --quiet --gallery {0}/gallery.csv", dir.string()));
+      return r;
+    }, dir_);
   }
   void SetUp() override {
     CASTNET_REQUIRE_SHARED();
