@@ -8,6 +8,9 @@
 
 #include <cblas.h>
 
+#include "blas_threads.hpp"
+#include "castnet/sdk/parallel.hpp"
+
 namespace castnet::index {
 namespace {
 
@@ -48,11 +51,26 @@ double squared_distance(const float* a, const float* b, std::size_t dim) {
 
 class Builder {
  public:
-  Builder(Tree& t, std::vector<float> rows, std::vector<std::size_t> order, std::size_t leaf_size, std::size_t branching)
-      : rows_(std::move(rows)), order_(std::move(order)), t_(t), max_leaf_(leaf_size), branching_(branching) {}
+  // Builds into t's nodes, centroids and leaves; the points' order and distances to their leaf's
+  // centre go into `order` and `to_centroid` (by tree position), shared by builders of disjoint
+  // ranges.
+  Builder(Tree& t, const std::vector<float>& rows, std::vector<std::size_t>& order, float* to_centroid, std::size_t leaf_size,
+          std::size_t branching)
+      : rows_(rows), order_(order), to_centroid_(to_centroid), t_(t), max_leaf_(leaf_size), branching_(branching) {}
 
   // Fills node `id` for the points at tree positions [begin, end) of `order` (input indices).
   void build(std::size_t id, std::size_t begin, std::size_t end) {
+    std::vector<std::size_t> sizes = open(id, begin, end);
+    std::size_t at = begin;
+    for (std::size_t c = 0; c < sizes.size(); ++c) {
+      build(t_.nodes[id].first_child + c, at, at + sizes[c]);
+      at += sizes[c];
+    }
+  }
+
+  // Node `id` without its children's subtrees: its ball, and either its leaf or its children's
+  // nodes (consecutive, sizes returned, left to build).
+  std::vector<std::size_t> open(std::size_t id, std::size_t begin, std::size_t end) {
     t_.nodes[id].begin = begin;
     t_.nodes[id].end = end;
     set_ball(id);
@@ -60,18 +78,14 @@ class Builder {
     if (end - begin >= 2 * kPointsPerChild) sizes = split(begin, end);
     if (sizes.empty()) {
       finish_leaf(id);
-      return;
+      return sizes;
     }
     std::size_t first = t_.nodes.size();
     t_.nodes[id].first_child = first;
     t_.nodes[id].children = sizes.size();
     t_.nodes.resize(first + sizes.size());
     t_.centroids.resize(t_.nodes.size() * dim());
-    std::size_t at = begin;
-    for (std::size_t c = 0; c < sizes.size(); ++c) {
-      build(first + c, at, at + sizes[c]);
-      at += sizes[c];
-    }
+    return sizes;
   }
 
  private:
@@ -79,14 +93,10 @@ class Builder {
   const float* point(std::size_t pos) const { return input_row(order_[pos]); }
   const float* input_row(std::size_t i) const { return rows_.data() + i * dim(); }
 
- public:
-  // What the builder leaves behind: the tree's order of the input indices.
-  std::vector<std::size_t> take_order() { return std::move(order_); }
-  const std::vector<float>& rows() const { return rows_; }
+  const std::vector<float>& rows_;   // input order
+  std::vector<std::size_t>& order_;  // tree position -> input index, refined as the tree grows
+  float* to_centroid_;
 
- private:
-  std::vector<float> rows_;         // input order
-  std::vector<std::size_t> order_;  // tree position -> input index, refined as the tree grows
   void set_ball(std::size_t id) {
     Node& node = t_.nodes[id];
     std::vector<double> sum(dim(), 0.0);
@@ -107,7 +117,7 @@ class Builder {
       by_distance.emplace_back(static_cast<float>(std::sqrt(squared_distance(point(p), c, dim()))), order_[p]);
     std::sort(by_distance.begin(), by_distance.end());
     for (std::size_t k = 0; k < by_distance.size(); ++k) {
-      t_.to_centroid[node.begin + k] = by_distance[k].first;
+      to_centroid_[node.begin + k] = by_distance[k].first;
       order_[node.begin + k] = by_distance[k].second;
     }
     t_.leaves.push_back(id);
@@ -216,17 +226,59 @@ double space_threshold(double radius, Metric m) {
   return radius;
 }
 
+namespace {
+
+// Puts part's nodes (its node 0 is t's node `slot`) after t's, numbered as a depth-first build
+// of t would have numbered them.
+void splice(Tree& t, const Tree& part, std::size_t slot) {
+  const std::size_t dim = t.space.dim, base = t.nodes.size();
+  auto global = [&](std::size_t local) { return local == 0 ? slot : base + local - 1; };
+  t.nodes.resize(base + part.nodes.size() - 1);
+  t.centroids.resize(t.nodes.size() * dim);
+  for (std::size_t local = 0; local < part.nodes.size(); ++local) {
+    Node n = part.nodes[local];
+    if (n.children) n.first_child = global(n.first_child);
+    t.nodes[global(local)] = n;
+    std::copy_n(part.centroid(local), dim, t.centroids.data() + global(local) * dim);
+  }
+  for (std::size_t leaf : part.leaves) t.leaves.push_back(global(leaf));
+}
+
+// The root's split uses every BLAS thread; its children's subtrees are built in parallel, one
+// BLAS thread each, and spliced in the order a depth-first build numbers them: the tree is the
+// same on every run.
+void build_nodes(Tree& t, const std::vector<float>& rows, std::vector<std::size_t>& order, std::size_t leaf_size,
+                 std::size_t branching) {
+  const std::size_t dim = t.space.dim;
+  t.nodes.resize(1);
+  t.centroids.resize(dim);
+  std::vector<std::size_t> sizes = Builder(t, rows, order, t.to_centroid.data(), leaf_size, branching).open(0, 0, t.space.n);
+  std::vector<Tree> parts(sizes.size());
+  std::vector<std::size_t> at(sizes.size() + 1, 0);
+  for (std::size_t c = 0; c < sizes.size(); ++c) at[c + 1] = at[c] + sizes[c];
+  {
+    OneBlasThread one_blas_thread;
+    parallel_for(parts.size(), 0, [&](std::size_t c) {
+      parts[c].space.dim = dim;
+      parts[c].nodes.resize(1);
+      parts[c].centroids.resize(dim);
+      Builder(parts[c], rows, order, t.to_centroid.data(), leaf_size, branching).build(0, at[c], at[c + 1]);
+    }, 1);
+  }
+  for (std::size_t c = 0; c < parts.size(); ++c) splice(t, parts[c], t.nodes[0].first_child + c);
+}
+
+}  // namespace
+
 Tree build_tree(const EmbeddingSet& x, std::size_t leaf_size, std::size_t branching, std::size_t block_size) {
   Tree t;
   Space input;
   to_space(x, input);
-  Builder b(t, std::move(input.rows), std::move(input.original), leaf_size, branching);
   t.space.n = input.n;
   t.space.dim = input.dim;
-  t.nodes.resize(1);
-  t.centroids.resize(input.dim);
   t.to_centroid.resize(input.n);
-  if (input.n) b.build(0, 0, input.n);
+  std::vector<std::size_t> order = std::move(input.original);
+  if (input.n) build_nodes(t, input.rows, order, leaf_size, branching);
   // The rows in tree order, so that every leaf is one contiguous block for GEMM.
   t.leaf_at.resize(input.n);
   for (std::size_t leaf : t.leaves)
@@ -238,13 +290,13 @@ Tree build_tree(const EmbeddingSet& x, std::size_t leaf_size, std::size_t branch
   for (std::size_t id = 0; id < t.nodes.size(); ++id)
     for (std::size_t d = 0; d < input.dim; ++d) t.centroid_norms[id] += double(t.centroid(id)[d]) * t.centroid(id)[d];
   Space& s = t.space;
-  s.original = b.take_order();
+  s.original = std::move(order);
   s.position.resize(s.n);
   s.rows.resize(s.n * s.dim);
   s.norms.resize(s.n);
   for (std::size_t p = 0; p < s.n; ++p) {
     s.position[s.original[p]] = p;
-    std::copy_n(b.rows().data() + s.original[p] * s.dim, s.dim, s.rows.data() + p * s.dim);
+    std::copy_n(input.rows.data() + s.original[p] * s.dim, s.dim, s.rows.data() + p * s.dim);
     double nn = 0;
     for (std::size_t d = 0; d < s.dim; ++d) nn += double(s.rows[p * s.dim + d]) * s.rows[p * s.dim + d];
     s.norms[p] = static_cast<float>(nn);
