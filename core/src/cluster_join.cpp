@@ -57,7 +57,7 @@ std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const Embed
     for (std::size_t f : faces) frames.back().insert(where[f].frame);
   }
   std::map<std::pair<std::size_t, std::size_t>, Link> links;
-  make_neighbor_index(centres)->pairs_within(radius, 1, [](auto, auto, auto&) {}, [&](std::size_t i, std::size_t j) {
+  make_neighbor_index(centres)->pairs_within(radius, 1, {}, [&](std::size_t i, std::size_t j) {
     if (centres.distance(i, j) <= radius) links[{std::min(i, j), std::max(i, j)}] = average_link(x, members[i], members[j]);
   });
   UnionFind joined(label_of.size());

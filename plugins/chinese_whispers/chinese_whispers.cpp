@@ -25,7 +25,7 @@ class ChineseWhispers final : public Clusterer {
     auto index = make_neighbor_index(x);
     std::vector<dlib::sample_pair> edges;
     for (std::size_t i = 0; i < x.size(); ++i) edges.emplace_back(i, i);
-    index->pairs_within(threshold_, 0, [](auto, auto, auto&) {}, [&](std::size_t i, std::size_t j) {
+    index->pairs_within(threshold_, 0, {}, [&](std::size_t i, std::size_t j) {
       if (x.distance(i, j) < threshold_) edges.emplace_back(std::min(i, j), std::max(i, j));  // dlib's example: strictly closer
     });
     // In the order of the brute-force scan this replaced, so that dlib's whispers go as before.

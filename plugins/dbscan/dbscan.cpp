@@ -10,7 +10,7 @@
 //   1. core flags: each point counts neighbours only until it has min_samples; a point that
 //      stops short has met all its neighbours, and keeps them for step 3;
 //   2. clusters: the connected components of core points within eps (union-find), skipping
-//      every block of pairs whose core points are already one component;
+//      every pair of core points already in one component;
 //   3. labels: components numbered by their smallest core index -- the order in which
 //      scikit-learn's scan starts them -- and each border point takes the smallest label among
 //      its core neighbours, the cluster that scan reaches it from first.
@@ -67,6 +67,7 @@ class Dbscan final : public Clusterer {
         for (std::size_t k = 0, kept = 0; k < hits.size() && kept < kJoinedFirst; ++k)
           if (hits[k] != i) met.first[i * kJoinedFirst + kept++] = hits[k];
     });
+    index.reset();  // the join builds its own, on the core points
     std::vector<char> core(x.size());
     for (std::size_t i = 0; i < x.size(); ++i) core[i] = counts[i] >= min_samples_;
     UnionFind components = join_cores(x, core, met);
@@ -82,8 +83,8 @@ class Dbscan final : public Clusterer {
 
   // The clusters: core points joined by every pair within eps. Only core points take part, and
   // they sit nearer their identity's centre than the rest, so a search among them alone reaches
-  // far fewer pairs. The pairs the counts met come first; then rows of a block already in the one
-  // component of all its columns are skipped.
+  // far fewer pairs. The pairs the counts met come first; then the search skips every pair
+  // already in one component.
   UnionFind join_cores(const EmbeddingSet& x, const std::vector<char>& core, const Met& met) const {
     std::vector<std::size_t> cores, core_id(x.size(), Met::kNoPoint);  // core_points <-> x
     EmbeddingSet core_points{x.dim, x.metric, {}};
@@ -98,13 +99,10 @@ class Dbscan final : public Clusterer {
       std::size_t i = k / kJoinedFirst, j = met.first[k];
       if (j != Met::kNoPoint && core[i] && core[j]) components.unite(core_id[i], core_id[j]);
     }
-    auto still_to_join = [&](std::span<const std::size_t> rows, std::span<const std::size_t> cols, std::vector<char>& keep) {
-      std::size_t root = components.find(cols[0]);
-      for (std::size_t j : cols)
-        if (components.find(j) != root) return;  // columns of several clusters: every row may join
-      for (std::size_t k = 0; k < rows.size(); ++k) keep[k] = components.find(rows[k]) != root;
+    auto component = [&](std::span<const std::size_t> points, std::span<std::size_t> out) {
+      for (std::size_t k = 0; k < points.size(); ++k) out[k] = components.find(points[k]);
     };
-    index_of(core_points)->pairs_within(eps_, threads_, still_to_join,
+    index_of(core_points)->pairs_within(eps_, threads_, component,
                                          [&](std::size_t i, std::size_t j) { components.unite(i, j); });
     UnionFind joined(x.size());
     for (std::size_t k = 0; k < cores.size(); ++k) joined.unite(cores[k], cores[components.find(k)]);

@@ -28,12 +28,9 @@ class HashGroups final : public Clusterer {
       std::size_t a = root(i), b = root(j);
       if (a != b) parent[std::max(a, b)] = std::min(a, b);  // the smallest index leads
     };
-    // Rows already in the one group of every column need not be compared again.
-    index->pairs_within(threshold_, 0, [&](auto rows, auto cols, auto& keep) {
-      std::size_t r = root(cols[0]);
-      for (std::size_t j : cols)
-        if (root(j) != r) return;
-      for (std::size_t k = 0; k < rows.size(); ++k) keep[k] = root(rows[k]) != r;
+    // Faces of one group already need not be compared again.
+    index->pairs_within(threshold_, 0, [&](auto points, auto out) {
+      for (std::size_t k = 0; k < points.size(); ++k) out[k] = root(points[k]);
     }, unite);
     std::vector<std::size_t> size(n, 0);
     for (std::size_t i = 0; i < n; ++i) ++size[root(i)];

@@ -12,8 +12,9 @@
 //   void tile(const Tile&)               // candidates of a leaf
 // and may restrict the work: std::size_t first_column() const (tree positions below are
 // skipped), bool skip(std::size_t node) const (a ball none of whose points is wanted),
-// void narrow(std::span<const std::size_t> cols, std::vector<std::size_t>& rows) (asked before
-// each GEMM; removes the rows it does not need).
+// void split(std::span<const std::size_t> cols, const std::vector<std::size_t>& rows,
+// std::vector<TilePart>& parts) (asked before each GEMM; the parts, each rows against columns in
+// ascending order, that hold every pair it needs).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -23,14 +24,21 @@
 #include <vector>
 
 #include "ball_tree.hpp"
+#include "leaf_reach.hpp"
 #include "tile.hpp"
+#include "two_centre_bound.hpp"
 
 namespace castnet::index {
 
+struct TilePart {
+  std::vector<std::size_t> rows, cols;  // tree positions
+};
+
 class BlockSearch {
  public:
-  // slack: how far float rows, centroids and radii may be from the input's exact distances.
-  BlockSearch(const Tree& t, double slack) : t_(t), slack_(slack) {}
+  // slack: how far float rows, centroids and radii may be from the input's exact distances;
+  // reach (may be null): the leaves' reach towards each other, to skip leaves out of reach.
+  BlockSearch(const Tree& t, double slack, const LeafReach* reach = nullptr) : t_(t), slack_(slack), reach_(reach) {}
 
   template <class Visitor>
   void run(std::size_t q_begin, std::size_t q_end, Visitor& v) {
@@ -53,10 +61,13 @@ class BlockSearch {
   struct Entry {
     double lower;          // smallest lower bound over the queries
     std::size_t node, at;  // at: offset of this node's per-query distances in near_ and far_
+    Interval axis;         // a leaf's centre's distance to the queries' own (lo 0: not known)
   };
-  struct Span {  // the columns of a leaf one query reaches
-    std::size_t c_begin, c_end, query;  // query: index into queries_
-    bool operator<(const Span& o) const { return c_begin < o.c_begin || (c_begin == o.c_begin && query < o.query); }
+  struct Span {  // what one query reaches of a leaf
+    double lo, hi;      // its annulus: distances to the leaf's centre
+    double x;           // its place on the axis from its own centre, at most (0: no axis)
+    std::size_t query;  // index into queries_
+    bool operator<(const Span& o) const { return lo < o.lo || (lo == o.lo && query < o.query); }
   };
 
   std::size_t queries() const { return queries_.size(); }
@@ -140,28 +151,38 @@ class BlockSearch {
   }
 
   // Distances from every searching query to the centroids of nodes [first, first + count), as
-  // an interval that holds the exact distance despite the float GEMM (others: infinity). The
-  // nodes go on the stack nearest last, to be visited first.
+  // an interval that holds the exact distance despite the float GEMM (others: infinity), for
+  // the nodes the leaves' reach does not rule out. The nodes go on the stack nearest last, to be
+  // visited first.
   void push(std::size_t first, std::size_t count) {
     gather();
-    const std::size_t dim = t_.space.dim, m = active_.size();
-    dots_.resize(m * count);
-    dot_block(rows_.data(), m, t_.centroid(first), count, dim, dots_.data());
+    select_children(first, count);
+    const std::size_t dim = t_.space.dim, m = active_.size(), kept = kids_.size();
+    if (kept == 0) return;
+    const float* centres = t_.centroid(first);
+    if (kept < count) {
+      kid_rows_.resize(kept * dim);
+      for (std::size_t c = 0; c < kept; ++c) std::copy_n(t_.centroid(kids_[c]), dim, kid_rows_.data() + c * dim);
+      centres = kid_rows_.data();
+    }
+    dots_.resize(m * kept);
+    dot_block(rows_.data(), m, centres, kept, dim, dots_.data());
     const std::size_t base = stack_.size();
-    for (std::size_t c = 0; c < count; ++c) {
-      const double cn = t_.centroid_norms[first + c];
-      Entry e{std::numeric_limits<double>::infinity(), first + c, near_.size()};
+    for (std::size_t c = 0; c < kept; ++c) {
+      const std::size_t node = kids_[c];
+      const double cn = t_.centroid_norms[node];
+      Entry e{std::numeric_limits<double>::infinity(), node, near_.size(), kid_axis_[c]};
       near_.resize(near_.size() + queries(), std::numeric_limits<double>::infinity());
       far_.resize(far_.size() + queries(), std::numeric_limits<double>::infinity());
       for (std::size_t r = 0; r < m; ++r) {
         double qn = t_.space.norms[queries_[active_[r]]];
-        double d2 = qn + cn - 2.0 * dots_[r * count + c], err = tolerance(qn, cn, dim);
+        double d2 = qn + cn - 2.0 * dots_[r * kept + c], err = tolerance(qn, cn, dim);
         std::size_t at = e.at + active_[r];
         near_[at] = std::sqrt(std::max(0.0, d2 - err));
         far_[at] = std::sqrt(std::max(0.0, d2 + err));
-        if (bounds_[active_[r]] >= 0) e.lower = std::min(e.lower, near_[at] - t_.nodes[first + c].radius);
+        if (bounds_[active_[r]] >= 0) e.lower = std::min(e.lower, near_[at] - t_.nodes[node].radius);
       }
-      if (holds_own_leaf(first + c)) e.lower = -std::numeric_limits<double>::infinity();
+      if (holds_own_leaf(node)) e.lower = -std::numeric_limits<double>::infinity();
       stack_.push_back(e);
     }
     // Nearest on top; the distances stay where they are (entries keep their offsets).
@@ -170,6 +191,34 @@ class BlockSearch {
               [](const Entry& a, const Entry& b) { return a.lower > b.lower || (a.lower == b.lower && a.node > b.node); });
     for (std::size_t k = base; k < stack_.size(); ++k)
       highest_.push_back(std::max(k ? highest_[k - 1] : 0, stack_[k].at + queries()));
+  }
+
+  // The children worth a distance (into kids_, with their axes): a leaf whose points lie
+  // farther along the axis from the queries' own centre than every query's bound reaches
+  // (leaf_reach.hpp) is left out, before any query measures its distance to it.
+  void select_children(std::size_t first, std::size_t count) {
+    kids_.clear();
+    kid_axis_.clear();
+    const bool by_reach = reach_ && own_leaf_ != kNone;
+    double widest = -1;
+    if (by_reach) {
+      for (std::size_t q : searching()) widest = std::max(widest, bounds_[q] + slack_);
+      own_dots_.resize(count);
+      dot_block(t_.centroid(own_leaf_), 1, t_.centroid(first), count, t_.space.dim, own_dots_.data());
+    }
+    const double own_norm = by_reach ? t_.centroid_norms[own_leaf_] : 0.0;
+    for (std::size_t c = 0; c < count; ++c) {
+      const std::size_t node = first + c;
+      Interval axis{0.0, 0.0};
+      if (by_reach && node != own_leaf_ && reach_->is_leaf(node)) {
+        const double cn = t_.centroid_norms[node];
+        axis = distance_from_dot(own_norm, cn, own_dots_[c], tolerance(own_norm, cn, t_.space.dim));
+        if (axis.lo <= kShortestAxis) axis = {0.0, 0.0};
+        else if (axis.lo - reach_->reach(own_leaf_, node) - reach_->reach(node, own_leaf_) > widest) continue;
+      }
+      kids_.push_back(node);
+      kid_axis_.push_back(axis);
+    }
   }
 
   // The queries' own leaf is searched first, and so the balls that hold it: a face's nearest
@@ -183,73 +232,134 @@ class BlockSearch {
   }
 
   // The leaf's points lie in ascending distance to its centre; only those within a query's
-  // bound of the query's own distance to that centre can be close enough. The queries reaching
-  // the leaf go in groups of kGroup, each over its own columns. Queries of one leaf keep their
-  // order, which is by distance to their own centre, so that each group's two-sided test is
-  // tight; others are sorted by where their annulus starts.
+  // bound of the query's own distance to that centre (its annulus) can be close enough. For a
+  // leaf other than the queries' own, two more tests: along the axis between the two centres
+  // (leaf_reach.hpp) a query must reach the leaf's points and a point the group's queries; and a
+  // point's distance to the queries' centre must be within their bounds of theirs. The queries go
+  // in groups of kGroup, each over the columns its annuli span. Queries of one leaf keep their
+  // order, which is by distance to their own centre, so that each group's tests are tight;
+  // others are sorted by where their annulus starts.
   template <class Visitor>
   void leaf(const Entry& e, Visitor& v) {
     const Node& node = t_.nodes[e.node];
-    const float* first = t_.to_centroid.data() + node.begin;
-    const float* last = t_.to_centroid.data() + node.end;
     const std::size_t from = std::max(node.begin, first_column(v));
+    if (from >= node.end) return;
+    const float* first = t_.to_centroid.data() + from;
+    const float* last = t_.to_centroid.data() + node.end;
+    const bool along_axis = e.axis.lo > 0;
+    const double leaf_from = along_axis ? e.axis.lo - reach_->reach(e.node, own_leaf_) : 0.0;  // on the axis
     spans_.clear();
     for (std::size_t q : searching()) {
-      double b = bounds_[q];
-      if (near_[e.at + q] - node.radius > b + slack_) continue;
-      std::size_t c_begin = node.begin + std::size_t(std::lower_bound(first, last, float(near_[e.at + q] - b - slack_)) - first);
-      std::size_t c_end = node.begin + std::size_t(std::upper_bound(first, last, float(far_[e.at + q] + b + slack_)) - first);
-      c_begin = std::max(c_begin, from);
-      if (c_begin < c_end) spans_.push_back({c_begin, c_end, q});
+      const double b = bounds_[q] + slack_, near = near_[e.at + q], far = far_[e.at + q];
+      if (near - node.radius > b) continue;
+      double x = 0;  // the query's place on the axis, at most, against the leaf's points' least
+      if (along_axis) {
+        x = along_axis_at_most(squared_around_float(t_.to_centroid[queries_[q]]).second - near * near, e.axis);
+        if (leaf_from - x > b) continue;
+      }
+      if (float(near - b) > last[-1] || float(far + b) < first[0]) continue;  // the annulus misses the columns
+      spans_.push_back({near - b, far + b, x, q});
     }
     if (spans_.empty()) return;
-    if (own_leaf_ == kNone) std::sort(spans_.begin(), spans_.end());
-    std::size_t range_begin = spans_.front().c_begin, range_end = 0;
-    for (const Span& sp : spans_) range_end = std::max(range_end, sp.c_end), range_begin = std::min(range_begin, sp.c_begin);
-    const bool two_sided = own_leaf_ != kNone && own_leaf_ != e.node;
-    if (two_sided) distances_to_own_centre(range_begin, range_end);
+    if (own_leaf_ == kNone) std::sort(spans_.begin(), spans_.end());  // own_leaf_ == kNone: no axis
+    select_candidates(e, from, along_axis);
     for (std::size_t g = 0; g < spans_.size() && !v.done(); g += kGroup) {
-      std::size_t g_end = std::min(spans_.size(), g + kGroup), c_begin = range_end, c_end = 0;
-      double reach = 0;
+      const std::size_t g_end = std::min(spans_.size(), g + kGroup);
+      double lo = spans_[g].lo, hi = spans_[g].hi, reach = 0, bound = 0, x = -std::numeric_limits<double>::infinity();
       group_.clear();
       for (std::size_t k = g; k < g_end; ++k) {
-        group_.push_back(spans_[k].query);
-        c_begin = std::min(c_begin, spans_[k].c_begin);
-        c_end = std::max(c_end, spans_[k].c_end);
-        reach = std::max(reach, double(t_.to_centroid[queries_[spans_[k].query]]) + bounds_[spans_[k].query] + slack_);
+        const std::size_t q = spans_[k].query;
+        group_.push_back(q);
+        lo = std::min(lo, spans_[k].lo);
+        hi = std::max(hi, spans_[k].hi);
+        reach = std::max(reach, double(t_.to_centroid[queries_[q]]) + bounds_[q] + slack_);
+        bound = std::max(bound, bounds_[q] + slack_);
+        x = std::max(x, spans_[k].x);
       }
+      const std::size_t c_begin = from + std::size_t(std::lower_bound(first, last, float(lo)) - first);
+      const std::size_t c_end = from + std::size_t(std::upper_bound(first, last, float(hi)) - first);
       cols_.clear();
-      for (std::size_t c = c_begin; c < c_end; ++c)
-        if (!two_sided || own_near_[c - range_begin] <= reach) cols_.push_back(c);
+      for (std::size_t k = std::size_t(std::lower_bound(candidates_.begin(), candidates_.end(), c_begin) - candidates_.begin());
+           k < candidates_.size() && candidates_[k] < c_end; ++k)
+        if (!two_sided_ || (cand_near_[k] <= reach && (!along_axis || cand_x_[k] - x <= bound))) cols_.push_back(candidates_[k]);
       for (std::size_t at = 0; at < cols_.size() && !v.done(); at += kChunk)
         chunk({cols_.data() + at, std::min(cols_.size() - at, kChunk)}, v);
     }
   }
 
-  // Lower bounds on the distances from columns [begin, end) to the centre of the queries' leaf.
-  void distances_to_own_centre(std::size_t begin, std::size_t end) {
+  // The columns some span reaches (into candidates_, ascending): for another leaf than the
+  // queries' own, only those that pass the two-sided tests for the loosest of the queries (with
+  // their distance to the queries' centre and place on the axis, for each group's own tests).
+  void select_candidates(const Entry& e, std::size_t from, bool along_axis) {
+    const float* first = t_.to_centroid.data() + from;
+    const float* last = t_.to_centroid.data() + t_.nodes[e.node].end;
+    double lo = spans_.front().lo, hi = spans_.front().hi, reach = 0, bound = 0, x = -std::numeric_limits<double>::infinity();
+    for (const Span& sp : spans_) {
+      lo = std::min(lo, sp.lo), hi = std::max(hi, sp.hi), x = std::max(x, sp.x);
+      reach = std::max(reach, double(t_.to_centroid[queries_[sp.query]]) + bounds_[sp.query] + slack_);
+      bound = std::max(bound, bounds_[sp.query] + slack_);
+    }
+    const std::size_t begin = from + std::size_t(std::lower_bound(first, last, float(lo)) - first);
+    const std::size_t end = from + std::size_t(std::upper_bound(first, last, float(hi)) - first);
+    candidates_.clear();
+    cand_near_.clear();
+    cand_x_.clear();
+    two_sided_ = own_leaf_ != kNone && own_leaf_ != e.node;
+    if (!two_sided_) {
+      for (std::size_t c = begin; c < end; ++c) candidates_.push_back(c);
+      return;
+    }
+    distances_to_own_centre(begin, end, along_axis ? &e.axis : nullptr);
+    for (std::size_t c = begin; c < end; ++c)
+      if (own_near_[c - begin] <= reach && (!along_axis || own_x_[c - begin] - x <= bound)) {
+        candidates_.push_back(c);
+        cand_near_.push_back(own_near_[c - begin]);
+        cand_x_.push_back(own_x_[c - begin]);
+      }
+  }
+
+
+
+  // Lower bounds on the distances from columns [begin, end) to the centre of the queries' leaf,
+  // and, given the axis from that centre to the columns' own, on their places along it.
+  void distances_to_own_centre(std::size_t begin, std::size_t end, const Interval* axis) {
     const std::size_t dim = t_.space.dim, n = end - begin;
     own_near_.resize(n);
+    own_x_.resize(n);
     dots_.resize(n);
     dot_block(t_.centroid(own_leaf_), 1, t_.space.row(begin), n, dim, dots_.data());
     const double cn = t_.centroid_norms[own_leaf_];
     for (std::size_t k = 0; k < n; ++k) {
-      double xn = t_.space.norms[begin + k], d2 = xn + cn - 2.0 * dots_[k];
-      own_near_[k] = std::sqrt(std::max(0.0, d2 - tolerance(xn, cn, dim)));
+      double xn = t_.space.norms[begin + k], d2 = xn + cn - 2.0 * dots_[k], a2_lo = std::max(0.0, d2 - tolerance(xn, cn, dim));
+      own_near_[k] = std::sqrt(a2_lo);
+      if (axis) own_x_[k] = along_axis_at_least(a2_lo - squared_around_float(t_.to_centroid[begin + k]).second, *axis);
     }
   }
 
-  // One GEMM: the group's queries still searching against the candidates `cols`.
+
+  // The group's queries still searching against the candidates `cols`: one GEMM, or one per
+  // part when the visitor splits the tile (pairs it does not need).
   template <class Visitor>
   void chunk(std::span<const std::size_t> cols, Visitor& v) {
     rows_at_.clear();
     for (std::size_t q : group_)
       if (bounds_[q] >= 0) rows_at_.push_back(queries_[q]);
-    if constexpr (requires { v.narrow(cols, rows_at_); }) v.narrow(cols, rows_at_);
     if (rows_at_.empty()) return;
-    const std::size_t dim = t_.space.dim, m = rows_at_.size(), n = cols.size();
+    if constexpr (requires { v.split(cols, rows_at_, parts_); }) {
+      v.split(cols, rows_at_, parts_);
+      for (const TilePart& part : parts_)
+        if (!part.rows.empty() && !part.cols.empty()) gemm(part.rows, part.cols, v);
+    } else {
+      gemm(rows_at_, cols, v);
+    }
+    for (std::size_t q : group_) update_bound(v, q);
+  }
+
+  template <class Visitor>
+  void gemm(std::span<const std::size_t> rows, std::span<const std::size_t> cols, Visitor& v) {
+    const std::size_t dim = t_.space.dim, m = rows.size(), n = cols.size();
     tile_rows_.resize(m * dim);
-    for (std::size_t r = 0; r < m; ++r) std::copy_n(t_.space.row(rows_at_[r]), dim, tile_rows_.data() + r * dim);
+    for (std::size_t r = 0; r < m; ++r) std::copy_n(t_.space.row(rows[r]), dim, tile_rows_.data() + r * dim);
     const float* col_rows = t_.space.row(cols[0]);
     if (cols.back() - cols.front() + 1 != n) {  // not contiguous: gathered
       tile_cols_.resize(n * dim);
@@ -260,24 +370,32 @@ class BlockSearch {
     for (std::size_t k = 0; k < n; ++k) col_norms_[k] = t_.space.norms[cols[k]];
     dots_.resize(m * n);
     dot_block(tile_rows_.data(), m, col_rows, n, dim, dots_.data());
-    v.tile(Tile{&t_, rows_at_.data(), m, cols.data(), n, dots_.data(), col_norms_.data()});
-    for (std::size_t q : group_) update_bound(v, q);
+    v.tile(Tile{&t_, rows.data(), m, cols.data(), n, dots_.data(), col_norms_.data()});
   }
+
 
   const Tree& t_;
   double slack_;
+  const LeafReach* reach_;
+  std::vector<std::size_t> kids_;  // the children push() measures
+  std::vector<Interval> kid_axis_;
+  std::vector<float> kid_rows_, own_dots_;
   std::vector<std::size_t> queries_;  // tree positions
   std::vector<double> bounds_;        // per query, as a distance; negative: done
   std::vector<Entry> stack_;
   std::vector<std::size_t> highest_;  // per stack entry: end of the distances it and those below use
   std::vector<double> near_, far_;    // per entry, per query
   std::size_t own_leaf_ = kNone;  // the leaf every query lies in, if they share one
-  std::vector<double> own_near_;
+  std::vector<double> own_near_, own_x_;  // per column of a leaf: to the queries' centre, on the axis
+  std::vector<std::size_t> candidates_;    // a leaf's columns worth a test per group
+  std::vector<double> cand_near_, cand_x_;  // theirs of own_near_ and own_x_
+  bool two_sided_ = false;
   bool searching_dirty_ = true;
   std::vector<std::size_t> searching_;  // indices of the queries still searching
   std::vector<std::size_t> active_;     // indices of the queries whose rows are in rows_
   std::vector<Span> spans_;
-  std::vector<std::size_t> group_, cols_, rows_at_;  // a group's queries (indices), candidates, rows (positions)
+  std::vector<std::size_t> group_, cols_, rows_at_;
+  std::vector<TilePart> parts_;  // a group's queries (indices), candidates, rows (positions)
   std::vector<float> rows_, tile_rows_, tile_cols_, col_norms_, dots_;
 };
 

@@ -32,6 +32,7 @@ void ExactIndex::within(std::size_t i, double r, std::vector<std::size_t>& out) 
 
 void ExactIndex::within_each(std::span<const std::size_t> points, double r, int threads, const WithinVisitor& found) const {
   index::OneBlasThread one_blas_thread;
+  prepare_reach(r, threads);
   struct Visitor {
     Radius r;
     const std::vector<std::size_t>& group;  // tree positions, ascending
@@ -75,6 +76,7 @@ void ExactIndex::within_each(std::span<const std::size_t> points, double r, int 
 
 std::vector<std::size_t> ExactIndex::count_within(double r, std::size_t cap, int threads, const WithinVisitor& found) const {
   index::OneBlasThread one_blas_thread;
+  prepare_reach(r, threads);
   struct Visitor {
     Radius r;
     std::size_t cap, q_begin;
@@ -208,37 +210,55 @@ std::vector<double> ExactIndex::kth_distance(std::size_t k, int threads) const {
   return kth;
 }
 
-void ExactIndex::pairs_within(double r, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const {
+void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, const PairVisitor& found) const {
   index::OneBlasThread one_blas_thread;
-  // Blocks are searched in parallel; the caller's filter and visitor run one at a time, under
+  prepare_reach(r, threads);
+  // Blocks are searched in parallel; the caller's groups and visitor run one at a time, under
   // `serial`, the pairs of a tile handed over together.
   struct Visitor {
     Radius r;
-    const PairBlockFilter& wanted;
+    const PairGroups& groups;
     const PairVisitor& found;
     std::mutex& serial;
-    std::size_t q_begin;
-    std::vector<std::size_t> inputs, col_inputs;
-    std::vector<char> keep;
+    std::size_t q_begin, own_leaf;
+    bool own_leaf_only;  // the first pass: the block's own leaf; the second: every other
+    std::vector<std::size_t> inputs, group;
     std::vector<std::pair<std::size_t, std::size_t>> pairs;
     double bound2(std::size_t q) const { return r.bound2(q); }
     bool done() const { return false; }
     std::size_t first_column() const { return q_begin; }
-    void narrow(std::span<const std::size_t> cols, std::vector<std::size_t>& rows) {
-      const auto& original = r.index->tree_.space.original;
+    bool skip(std::size_t node) const {
+      const Node &n = r.index->tree_.nodes[node], &own = r.index->tree_.nodes[own_leaf];
+      const bool holds_own = n.begin <= own.begin && own.end <= n.end;
+      return own_leaf_only ? !holds_own : node == own_leaf;
+    }
+    // The rows of the rows' most common group need only the columns of other groups; the other
+    // rows need every column. Two GEMMs, most often a sliver each, where one group's leaf meets
+    // another leaf of that group (an anchor on screen all year fills a hundred leaves).
+    void split(std::span<const std::size_t> cols, const std::vector<std::size_t>& rows, std::vector<TilePart>& parts) {
+      parts.resize(2);
+      for (TilePart& part : parts) part.rows.clear(), part.cols.clear();
+      if (!groups) {
+        parts[0].rows = rows;
+        parts[0].cols.assign(cols.begin(), cols.end());
+        return;
+      }
       inputs.clear();
-      for (std::size_t p : rows) inputs.push_back(original[p]);
-      col_inputs.clear();
-      for (std::size_t p : cols) col_inputs.push_back(original[p]);
-      keep.assign(rows.size(), 1);
+      for (std::size_t p : rows) inputs.push_back(r.index->input(p));
+      for (std::size_t p : cols) inputs.push_back(r.index->input(p));
+      group.resize(inputs.size());
       {
         std::lock_guard lock(serial);
-        wanted(inputs, col_inputs, keep);
+        groups(inputs, group);
       }
-      std::size_t kept = 0;
+      std::size_t major = group[0], votes = 0;  // Boyer-Moore's majority vote
       for (std::size_t k = 0; k < rows.size(); ++k)
-        if (keep[k]) rows[kept++] = rows[k];
-      rows.resize(kept);
+        if (votes == 0) major = group[k], votes = 1;
+        else votes = group[k] == major ? votes + 1 : votes - 1;
+      for (std::size_t k = 0; k < rows.size(); ++k) (group[k] == major ? parts[1] : parts[0]).rows.push_back(rows[k]);
+      if (!parts[0].rows.empty()) parts[0].cols.assign(cols.begin(), cols.end());
+      for (std::size_t k = 0; k < cols.size(); ++k)
+        if (group[rows.size() + k] != major) parts[1].cols.push_back(cols[k]);
     }
     void tile(const Tile& t) {
       pairs.clear();
@@ -252,14 +272,17 @@ void ExactIndex::pairs_within(double r, int threads, const PairBlockFilter& want
       for (auto [i, j] : pairs) found(i, j);
     }
   };
+  // Two passes: every leaf with itself first, so that a caller joining what it finds (DBSCAN)
+  // has each leaf's points joined before the pairs across leaves, and drops most of those.
   std::mutex serial;
-  SearchProgress progress("pairs within reach", size());
-  parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
-    auto [begin, end] = tree_.blocks[b];
-    Visitor v{radius(r), wanted, found, serial, begin, {}, {}, {}, {}};
-    search().run(begin, end, v);
-    progress.add(end - begin);
-  }, 1);
+  SearchProgress progress("pairs within reach", 2 * size());
+  for (bool own_leaf_only : {true, false})
+    parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
+      auto [begin, end] = tree_.blocks[b];
+      Visitor v{radius(r), groups, found, serial, begin, tree_.leaf_at[begin], own_leaf_only, {}, {}, {}};
+      search().run(begin, end, v);
+      progress.add(end - begin);
+    }, 1);
 }
 
 }  // namespace castnet::index

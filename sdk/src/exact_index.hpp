@@ -4,6 +4,8 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
+#include <memory>
+#include <mutex>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "ball_tree.hpp"
 #include "block_search.hpp"
+#include "leaf_reach.hpp"
 #include "castnet/sdk/neighbors.hpp"
 #include "castnet/sdk/progress.hpp"
 
@@ -57,7 +60,7 @@ class ExactIndex final : public NeighborIndex {
   std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads, const WithinVisitor& found) const override;
   std::vector<double> kth_distance(std::size_t k, int threads) const override;
   void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const override;
-  void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const override;
+  void pairs_within(double radius, int threads, const PairGroups& groups, const PairVisitor& found) const override;
   std::vector<TreeEdge> spanning_forest(std::span<const double> floor, double max_weight, int threads) const override;
 
   // Whether tree positions q and c lie within the radius: the float distance where it is clear,
@@ -92,7 +95,17 @@ class ExactIndex final : public NeighborIndex {
   std::size_t input(std::size_t position) const { return tree_.space.original[position]; }
   double tolerance(std::size_t q) const { return index::tolerance(tree_.space.norms[q], max_norm2_, tree_.space.dim); }
   Radius radius(double r) const { return {this, r, index::space_threshold(r, x_.metric)}; }
-  BlockSearch search() const { return BlockSearch(tree_, slack_); }
+  BlockSearch search() const { return BlockSearch(tree_, slack_, reach_.load(std::memory_order_acquire)); }
+  // Builds the leaves' reach towards each other (leaf_reach.hpp) for searches within `radius`,
+  // once; later searches of any radius use it (its bounds hold for every pair of leaves).
+  void prepare_reach(double radius, int threads) const {
+    std::call_once(reach_made_, [&] {
+      if (tree_.leaves.size() > 1 && tree_.leaves.size() <= LeafReach::kMaxLeaves) {
+        reach_owner_ = std::make_unique<LeafReach>(tree_, std::sqrt(index::space_threshold(radius, x_.metric)), slack_, threads);
+        reach_.store(reach_owner_.get(), std::memory_order_release);  // searches on other threads may read it
+      }
+    });
+  }
   // The `keep` nearest candidates of one query by float distance (a max-heap).
   struct Candidates {
     std::vector<std::pair<double, std::size_t>> heap;  // (float distance^2, position)
@@ -110,6 +123,9 @@ class ExactIndex final : public NeighborIndex {
   const EmbeddingSet& x_;
   Tree tree_;
   double max_norm2_ = 0, slack_ = 0;
+  mutable std::once_flag reach_made_;
+  mutable std::unique_ptr<LeafReach> reach_owner_;
+  mutable std::atomic<const LeafReach*> reach_{nullptr};
 };
 
 }  // namespace castnet::index

@@ -109,7 +109,7 @@ class HnswIndex final : public NeighborIndex {
 
   // Approximate in a second way too: the pairs within radius among each point's 32 nearest, not
   // every pair (an anchor's neighbourhood holds a fifth of a year). Enough to join a cluster.
-  void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const override {
+  void pairs_within(double radius, int threads, const PairGroups& groups, const PairVisitor& found) const override {
     std::vector<std::vector<std::size_t>> near(size());
     parallel_for(size(), threads, [&](std::size_t i) {
       std::vector<Neighbor> n;
@@ -117,14 +117,11 @@ class HnswIndex final : public NeighborIndex {
       for (const Neighbor& m : n)
         if (m.index != i && m.distance <= radius) near[i].push_back(m.index);
     });
-    std::vector<char> keep(1);
     for (std::size_t i = 0; i < size(); ++i)
       for (std::size_t j : near[i]) {
         // Each pair once: from the smaller index, or from the larger if the smaller missed it.
         if (j < i && std::find(near[j].begin(), near[j].end(), i) != near[j].end()) continue;
-        keep[0] = 1;
-        wanted(std::span<const std::size_t>(&i, 1), std::span<const std::size_t>(&j, 1), keep);
-        if (keep[0]) found(i, j);
+        if (!same_group(groups, i, j)) found(i, j);
       }
   }
 

@@ -71,19 +71,22 @@ void NeighborIndex::nearest(std::size_t i, std::size_t k, std::vector<Neighbor>&
   out.resize(k);
 }
 
-void NeighborIndex::pairs_within(double radius, int, const PairBlockFilter& wanted, const PairVisitor& found) const {
+void NeighborIndex::pairs_within(double radius, int, const PairGroups& groups, const PairVisitor& found) const {
   std::vector<std::size_t> hits;
-  std::vector<char> keep;
   for (std::size_t i = 0; i < size(); ++i) {
     report_every("pairs within reach", i, size());
-    std::span<const std::size_t> row(&i, 1);
     within(i, radius, hits);
-    for (std::size_t j : hits) {
-      keep.assign(1, 1);
-      if (j > i) wanted(row, std::span<const std::size_t>(&j, 1), keep);
-      if (j > i && keep[0]) found(i, j);
-    }
+    for (std::size_t j : hits)
+      if (j > i && !same_group(groups, i, j)) found(i, j);
   }
+}
+
+bool same_group(const PairGroups& groups, std::size_t i, std::size_t j) {
+  if (!groups) return false;
+  const std::size_t points[2] = {i, j};
+  std::size_t out[2];
+  groups(points, out);
+  return out[0] == out[1];
 }
 
 // Prim's: the lightest edge leaving the forest joins it, edges ordered by (weight, a, b); when no

@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <set>
+#include <span>
 
 #include "castnet/sdk/neighbors.hpp"
 
@@ -93,7 +94,7 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
     }
   }
 
-  auto all = [](std::span<const std::size_t>, std::span<const std::size_t>, std::vector<char>&) {};
+  const PairGroups all;  // every pair
   std::set<std::pair<std::size_t, std::size_t>> pa, pb;
   brute.pairs_within(c.radius, 2, all, [&](std::size_t i, std::size_t j) { pa.emplace(std::min(i, j), std::max(i, j)); });
   std::size_t calls = 0;
@@ -103,6 +104,20 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
   });
   EXPECT_EQ(pa, pb);
   EXPECT_EQ(calls, pb.size()) << "each pair once";
+  // With groups (one large, as DBSCAN's joined components, and many single points): every pair
+  // across groups, and no pair that is not within the radius.
+  auto group_of = [](std::size_t i) { return i % 7 == 0 ? i : 0; };
+  const PairGroups groups = [&](std::span<const std::size_t> points, std::span<std::size_t> out) {
+    for (std::size_t k = 0; k < points.size(); ++k) out[k] = group_of(points[k]);
+  };
+  std::set<std::pair<std::size_t, std::size_t>> across;
+  engine->pairs_within(c.radius, 2, groups, [&](std::size_t i, std::size_t j) {
+    ASSERT_TRUE(pa.count({std::min(i, j), std::max(i, j)})) << i << ", " << j;
+    across.emplace(std::min(i, j), std::max(i, j));
+  });
+  for (auto [i, j] : pa)
+    if (group_of(i) != group_of(j)) ASSERT_TRUE(across.count({i, j})) << i << ", " << j;
+  EXPECT_LT(across.size(), pa.size()) << "pairs of one group are skipped";
 
   // Spanning trees and forests (edges within the radius: DBSCAN's clusters of core points), with
   // floors of 0 (single linkage) and of core distances (HDBSCAN's mutual reachability, where many
@@ -155,11 +170,11 @@ TEST(Neighbors, SpanningForestEqualsPrimOnManySmallSets) {
   }
 }
 
-TEST(Neighbors, SkippedBlocksAreNotVisited) {
+TEST(Neighbors, PairsOfOneGroupAreSkipped) {
   EmbeddingSet x = make_points({"e", Metric::euclidean, 16, false, 0}, 1000, 3);
   auto engine = make_neighbor_index(x);
   std::size_t found = 0;
-  engine->pairs_within(10.0, 1, [](auto, auto, auto& keep) { std::fill(keep.begin(), keep.end(), 0); },
+  engine->pairs_within(10.0, 1, [](auto, auto out) { std::fill(out.begin(), out.end(), 0); },
                        [&](std::size_t, std::size_t) { ++found; });
   EXPECT_EQ(found, 0u);
 }

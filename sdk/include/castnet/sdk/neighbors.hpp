@@ -36,9 +36,14 @@ inline bool lighter(const TreeEdge& x, const TreeEdge& y) {
   return x.weight < y.weight || (x.weight == y.weight && (x.a < y.a || (x.a == y.a && x.b < y.b)));
 }
 
-using PairBlockFilter =
-    std::function<void(std::span<const std::size_t> rows, std::span<const std::size_t> cols, std::vector<char>& keep)>;
+// groups(points, out): out[k] = the group points[k] belongs to now. The caller needs no pair of
+// two points of one group (they are joined already, say), and the search skips such pairs.
+// Empty: every pair is needed.
+using PairGroups = std::function<void(std::span<const std::size_t> points, std::span<std::size_t> out)>;
 using PairVisitor = std::function<void(std::size_t i, std::size_t j)>;
+
+// Whether groups puts i and j in one group (false when groups is empty).
+bool same_group(const PairGroups& groups, std::size_t i, std::size_t j);
 
 class NeighborIndex {
  public:
@@ -63,9 +68,9 @@ class NeighborIndex {
   // The k nearest points to i (itself included), by distance, then index.
   virtual void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const;
   // Calls found(i, j) once for every unordered pair i != j within radius, in no set order,
-  // searching with `threads` workers. `wanted` may drop rows of a block whose pairs the caller
-  // no longer needs. Calls to wanted and found never overlap: they need no lock of their own.
-  virtual void pairs_within(double radius, int threads, const PairBlockFilter& wanted, const PairVisitor& found) const;
+  // searching with `threads` workers; it may skip pairs whose points `groups` puts in one group.
+  // Calls to groups and found never overlap: they need no lock of their own.
+  virtual void pairs_within(double radius, int threads, const PairGroups& groups, const PairVisitor& found) const;
   // The minimum spanning forest of the edges no heavier than max_weight (infinity: the minimum
   // spanning tree), the edge between a and b weighing max(floor[a], floor[b], distance(a, b)):
   // with floors of 0 (floor empty) single linkage's, whose trees within eps are DBSCAN's
@@ -88,8 +93,9 @@ class BruteForceIndex final : public NeighborIndex {
   const EmbeddingSet& x_;
 };
 
-// The exact engine for x (which must outlive it). The tree is built on one thread, so that it
-// is the same on every run; each query method takes its own thread count. Falls back to brute
+// The exact engine for x (which must outlive it). The tree is built the same way on every run
+// (its subtrees on all cores, one BLAS thread each); each query method takes its own thread
+// count. Falls back to brute
 // force where the tree cannot prune: a few hundred points, cosine with a zero row, hamming on
 // components other than 0 and 1.
 std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x);
