@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ball_tree.hpp"
@@ -265,42 +266,49 @@ class BlockSearch {
     select_candidates(e, from, along_axis);
     for (std::size_t g = 0; g < spans_.size() && !v.done(); g += kGroup) {
       const std::size_t g_end = std::min(spans_.size(), g + kGroup);
-      double lo = spans_[g].lo, hi = spans_[g].hi, reach = 0, bound = 0, x = -std::numeric_limits<double>::infinity();
       group_.clear();
-      for (std::size_t k = g; k < g_end; ++k) {
-        const std::size_t q = spans_[k].query;
-        group_.push_back(q);
-        lo = std::min(lo, spans_[k].lo);
-        hi = std::max(hi, spans_[k].hi);
-        reach = std::max(reach, double(t_.to_centroid[queries_[q]]) + bounds_[q] + slack_);
-        bound = std::max(bound, bounds_[q] + slack_);
-        x = std::max(x, spans_[k].x);
-      }
-      const std::size_t c_begin = from + std::size_t(std::lower_bound(first, last, float(lo)) - first);
-      const std::size_t c_end = from + std::size_t(std::upper_bound(first, last, float(hi)) - first);
+      for (std::size_t k = g; k < g_end; ++k) group_.push_back(spans_[k].query);
+      const Extent ex = extent(g, g_end);
+      const auto [c_begin, c_end] = columns(ex, from, node.end);
       cols_.clear();
       for (std::size_t k = std::size_t(std::lower_bound(candidates_.begin(), candidates_.end(), c_begin) - candidates_.begin());
            k < candidates_.size() && candidates_[k] < c_end; ++k)
-        if (!two_sided_ || (cand_near_[k] <= reach && (!along_axis || cand_x_[k] - x <= bound))) cols_.push_back(candidates_[k]);
+        if (!two_sided_ || (cand_near_[k] <= ex.reach && (!along_axis || cand_x_[k] - ex.x <= ex.bound))) cols_.push_back(candidates_[k]);
       for (std::size_t at = 0; at < cols_.size() && !v.done(); at += kChunk)
         chunk({cols_.data() + at, std::min(cols_.size() - at, kChunk)}, v);
     }
+  }
+
+  // What spans [begin, end) reach together: their annuli's hull, the farthest any of their
+  // queries reaches from the queries' own centre, their largest bound and place on the axis.
+  struct Extent {
+    double lo, hi, reach, bound, x;
+  };
+  Extent extent(std::size_t begin, std::size_t end) const {
+    Extent ex{spans_[begin].lo, spans_[begin].hi, 0.0, 0.0, -std::numeric_limits<double>::infinity()};
+    for (std::size_t k = begin; k < end; ++k) {
+      const Span& sp = spans_[k];
+      ex.lo = std::min(ex.lo, sp.lo), ex.hi = std::max(ex.hi, sp.hi), ex.x = std::max(ex.x, sp.x);
+      ex.reach = std::max(ex.reach, double(t_.to_centroid[queries_[sp.query]]) + bounds_[sp.query] + slack_);
+      ex.bound = std::max(ex.bound, bounds_[sp.query] + slack_);
+    }
+    return ex;
+  }
+
+  // The columns of a leaf, from tree position `from` to `end`, within the extent's annuli.
+  std::pair<std::size_t, std::size_t> columns(const Extent& ex, std::size_t from, std::size_t end) const {
+    const float* first = t_.to_centroid.data() + from;
+    const float* last = t_.to_centroid.data() + end;
+    return {from + std::size_t(std::lower_bound(first, last, float(ex.lo)) - first),
+            from + std::size_t(std::upper_bound(first, last, float(ex.hi)) - first)};
   }
 
   // The columns some span reaches (into candidates_, ascending): for another leaf than the
   // queries' own, only those that pass the two-sided tests for the loosest of the queries (with
   // their distance to the queries' centre and place on the axis, for each group's own tests).
   void select_candidates(const Entry& e, std::size_t from, bool along_axis) {
-    const float* first = t_.to_centroid.data() + from;
-    const float* last = t_.to_centroid.data() + t_.nodes[e.node].end;
-    double lo = spans_.front().lo, hi = spans_.front().hi, reach = 0, bound = 0, x = -std::numeric_limits<double>::infinity();
-    for (const Span& sp : spans_) {
-      lo = std::min(lo, sp.lo), hi = std::max(hi, sp.hi), x = std::max(x, sp.x);
-      reach = std::max(reach, double(t_.to_centroid[queries_[sp.query]]) + bounds_[sp.query] + slack_);
-      bound = std::max(bound, bounds_[sp.query] + slack_);
-    }
-    const std::size_t begin = from + std::size_t(std::lower_bound(first, last, float(lo)) - first);
-    const std::size_t end = from + std::size_t(std::upper_bound(first, last, float(hi)) - first);
+    const Extent ex = extent(0, spans_.size());
+    const auto [begin, end] = columns(ex, from, t_.nodes[e.node].end);
     candidates_.clear();
     cand_near_.clear();
     cand_x_.clear();
@@ -311,14 +319,12 @@ class BlockSearch {
     }
     distances_to_own_centre(begin, end, along_axis ? &e.axis : nullptr);
     for (std::size_t c = begin; c < end; ++c)
-      if (own_near_[c - begin] <= reach && (!along_axis || own_x_[c - begin] - x <= bound)) {
+      if (own_near_[c - begin] <= ex.reach && (!along_axis || own_x_[c - begin] - ex.x <= ex.bound)) {
         candidates_.push_back(c);
         cand_near_.push_back(own_near_[c - begin]);
         cand_x_.push_back(own_x_[c - begin]);
       }
   }
-
-
 
   // Lower bounds on the distances from columns [begin, end) to the centre of the queries' leaf,
   // and, given the axis from that centre to the columns' own, on their places along it.
