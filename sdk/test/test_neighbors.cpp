@@ -76,7 +76,9 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
   for (std::size_t i = 0; i < x.size(); ++i) {
     brute.within(i, c.radius, a);
     ASSERT_EQ(met[i].size(), counts[i]) << "point " << i;
-    if (counts[i] < 5) ASSERT_EQ(met[i], a) << "point " << i;
+    if (counts[i] < 5) {
+      ASSERT_EQ(met[i], a) << "point " << i;
+    }
     for (std::size_t j : met[i]) ASSERT_TRUE(std::binary_search(a.begin(), a.end(), j)) << "point " << i;
   }
 
@@ -116,7 +118,9 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
     across.emplace(std::min(i, j), std::max(i, j));
   });
   for (auto [i, j] : pa)
-    if (group_of(i) != group_of(j)) ASSERT_TRUE(across.count({i, j})) << i << ", " << j;
+    if (group_of(i) != group_of(j)) {
+      ASSERT_TRUE(across.count({i, j})) << i << ", " << j;
+    }
   EXPECT_LT(across.size(), pa.size()) << "pairs of one group are skipped";
 
   // Spanning trees and forests (edges within the radius: DBSCAN's clusters of core points), with
@@ -131,7 +135,9 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
   for (const auto& floor : {std::vector<double>{}, brute.kth_distance(5, 2)})
     for (double max_weight : {kInf, c.radius}) {
       auto prim = brute.spanning_forest(floor, max_weight, 2);
-      if (max_weight == kInf) ASSERT_EQ(prim.size(), x.size() - 1);
+      if (max_weight == kInf) {
+        ASSERT_EQ(prim.size(), x.size() - 1);
+      }
       EXPECT_TRUE(same(prim, engine->spanning_forest(floor, max_weight, 2))) << "floors: " << floor.size() << ", max weight " << max_weight;
       EXPECT_TRUE(same(prim, engine->spanning_forest(floor, max_weight, 1))) << "one thread";
     }
