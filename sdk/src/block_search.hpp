@@ -176,11 +176,11 @@ class BlockSearch {
       near_.resize(near_.size() + queries(), std::numeric_limits<double>::infinity());
       far_.resize(far_.size() + queries(), std::numeric_limits<double>::infinity());
       for (std::size_t r = 0; r < m; ++r) {
-        double qn = t_.space.norms[queries_[active_[r]]];
-        double d2 = qn + cn - 2.0 * dots_[r * kept + c], err = tolerance(qn, cn, dim);
-        std::size_t at = e.at + active_[r];
-        near_[at] = std::sqrt(std::max(0.0, d2 - err));
-        far_[at] = std::sqrt(std::max(0.0, d2 + err));
+        const double qn = t_.space.norms[queries_[active_[r]]];
+        const Interval d = distance_from_dot(qn, cn, dots_[r * kept + c], tolerance(qn, cn, dim));
+        const std::size_t at = e.at + active_[r];
+        near_[at] = d.lo;
+        far_[at] = d.hi;
         if (bounds_[active_[r]] >= 0) e.lower = std::min(e.lower, near_[at] - t_.nodes[node].radius);
       }
       if (holds_own_leaf(node)) e.lower = -std::numeric_limits<double>::infinity();

@@ -4,10 +4,10 @@
 #pragma once
 #include <algorithm>
 #include <atomic>
-#include <memory>
-#include <mutex>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>

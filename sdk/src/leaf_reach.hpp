@@ -5,8 +5,8 @@
 // apart (D: the distance between the centres), measured along u alone. In 128 dimensions this
 // is far tighter than the balls' D - radius(A) - radius(B): a face's offset from its centre is
 // almost orthogonal to the axis between two people's centres, so reach is a fraction of the
-// radius, and leaves of two people prove each other out of reach where their balls overlap. That lets a block of queries skip such a leaf before it
-// computes a single distance to it.
+// radius, and leaves of two people prove each other out of reach where their balls overlap.
+// That lets a block of queries skip such a leaf before it computes a single distance to it.
 //
 // reach(B, A) needs B's points against A's centre: one GEMM of every leaf's points against the
 // centres of the leaves its ball can reach within `radius`, made once per index (about the cost
