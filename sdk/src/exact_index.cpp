@@ -30,9 +30,10 @@ void ExactIndex::within(std::size_t i, double r, std::vector<std::size_t>& out) 
   std::sort(out.begin(), out.end());
 }
 
+// Uses the leaves' reach if a count or pair search made it, but does not make it: for a few
+// points it would cost more than it saves.
 void ExactIndex::within_each(std::span<const std::size_t> points, double r, int threads, const WithinVisitor& found) const {
   index::OneBlasThread one_blas_thread;
-  prepare_reach(r, threads);
   struct Visitor {
     Radius r;
     const std::vector<std::size_t>& group;  // tree positions, ascending
@@ -210,6 +211,10 @@ std::vector<double> ExactIndex::kth_distance(std::size_t k, int threads) const {
   return kth;
 }
 
+namespace {
+enum class Leaves { own, others, all };  // which leaves a pass of pairs_within searches
+}  // namespace
+
 void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, const PairVisitor& found) const {
   index::OneBlasThread one_blas_thread;
   prepare_reach(r, threads);
@@ -221,7 +226,7 @@ void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, c
     const PairVisitor& found;
     std::mutex& serial;
     std::size_t q_begin, own_leaf;
-    bool own_leaf_only;  // the first pass: the block's own leaf; the second: every other
+    Leaves leaves;
     std::vector<std::size_t> inputs, group;
     std::vector<std::pair<std::size_t, std::size_t>> pairs;
     double bound2(std::size_t q) const { return r.bound2(q); }
@@ -230,7 +235,7 @@ void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, c
     bool skip(std::size_t node) const {
       const Node &n = r.index->tree_.nodes[node], &own = r.index->tree_.nodes[own_leaf];
       const bool holds_own = n.begin <= own.begin && own.end <= n.end;
-      return own_leaf_only ? !holds_own : node == own_leaf;
+      return leaves == Leaves::own ? !holds_own : leaves == Leaves::others && node == own_leaf;
     }
     // The rows of the rows' most common group need only the columns of other groups; the other
     // rows need every column. Two GEMMs, most often a sliver each, where one group's leaf meets
@@ -272,14 +277,16 @@ void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, c
       for (auto [i, j] : pairs) found(i, j);
     }
   };
-  // Two passes: every leaf with itself first, so that a caller joining what it finds (DBSCAN)
-  // has each leaf's points joined before the pairs across leaves, and drops most of those.
+  // With groups, two passes: every leaf with itself first, so that a caller joining what it
+  // finds (DBSCAN) has each leaf's points joined before the pairs across leaves, and the
+  // groups drop most of those. Without, one pass: a second would only walk the tree again.
   std::mutex serial;
-  SearchProgress progress("pairs within reach", 2 * size());
-  for (bool own_leaf_only : {true, false})
+  const std::vector<Leaves> passes = groups ? std::vector{Leaves::own, Leaves::others} : std::vector{Leaves::all};
+  SearchProgress progress("pairs within reach", passes.size() * size());
+  for (Leaves leaves : passes)
     parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
       auto [begin, end] = tree_.blocks[b];
-      Visitor v{radius(r), groups, found, serial, begin, tree_.leaf_at[begin], own_leaf_only, {}, {}, {}};
+      Visitor v{radius(r), groups, found, serial, begin, tree_.leaf_at[begin], leaves, {}, {}, {}};
       search().run(begin, end, v);
       progress.add(end - begin);
     }, 1);

@@ -67,6 +67,20 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
     engine->within(i, c.radius, b);
     ASSERT_EQ(a, b) << "within, point " << i;
   }
+  // Many points in blocks, before and after a count has made the leaves' reach.
+  std::vector<std::size_t> some;
+  for (std::size_t i = 0; i < x.size(); i += 7) some.push_back(i);
+  auto within_each_equals_brute = [&](const char* when) {
+    std::size_t calls = 0;
+    engine->within_each(some, c.radius, 2, [&](std::size_t i, const std::vector<std::size_t>& hits) {
+      ++calls;
+      std::vector<std::size_t> expected;
+      brute.within(i, c.radius, expected);
+      ASSERT_EQ(hits, expected) << "within_each " << when << ", point " << i;
+    });
+    EXPECT_EQ(calls, some.size()) << "within_each " << when;
+  };
+  within_each_equals_brute("before counts");
   for (std::size_t cap : {std::size_t{1}, std::size_t{5}, std::size_t{300}, x.size()})
     EXPECT_EQ(brute.count_within(c.radius, cap, 2), engine->count_within(c.radius, cap, 2)) << "cap " << cap;
   // The neighbours a count met: all of them below the cap (DBSCAN's border points need no second
@@ -81,6 +95,7 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
     }
     for (std::size_t j : met[i]) ASSERT_TRUE(std::binary_search(a.begin(), a.end(), j)) << "point " << i;
   }
+  within_each_equals_brute("after counts");
 
   for (std::size_t k : {std::size_t{1}, std::size_t{40}})
     EXPECT_EQ(brute.kth_distance(k, 2), engine->kth_distance(k, 2)) << "k " << k;
