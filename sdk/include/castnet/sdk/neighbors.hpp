@@ -37,7 +37,7 @@ inline bool lighter(const TreeEdge& x, const TreeEdge& y) {
 }
 
 // groups(points, out): out[k] = the group points[k] belongs to now. The caller needs no pair of
-// two points of one group (they are joined already, say), and the search skips such pairs.
+// two points of one group (they are joined already, say), and the search may skip such pairs.
 // Empty: every pair is needed.
 using PairGroups = std::function<void(std::span<const std::size_t> points, std::span<std::size_t> out)>;
 using PairVisitor = std::function<void(std::size_t i, std::size_t j)>;
@@ -95,9 +95,8 @@ class BruteForceIndex final : public NeighborIndex {
 
 // The exact engine for x (which must outlive it). The tree is built the same way on every run
 // (its subtrees on all cores, one BLAS thread each); each query method takes its own thread
-// count. Falls back to brute
-// force where the tree cannot prune: a few hundred points, cosine with a zero row, hamming on
-// components other than 0 and 1.
+// count. Falls back to brute force where the tree cannot prune: a few hundred points, cosine
+// with a zero row, hamming on components other than 0 and 1.
 std::unique_ptr<NeighborIndex> make_neighbor_index(const EmbeddingSet& x);
 
 // Approximate (opt-in): an HNSW graph (hnswlib). What it returns is exact -- real distances,
