@@ -227,9 +227,10 @@ void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, c
     std::mutex& serial;
     std::size_t q_begin, own_leaf;
     Leaves leaves;
+    std::vector<char> left_out;  // per query of the block: the caller needs no pair with it
     std::vector<std::size_t> inputs, group;
     std::vector<std::pair<std::size_t, std::size_t>> pairs;
-    double bound2(std::size_t q) const { return r.bound2(q); }
+    double bound2(std::size_t q) const { return left_out[q - q_begin] ? -1.0 : r.bound2(q); }
     bool done() const { return false; }
     std::size_t first_column() const { return q_begin; }
     bool skip(std::size_t node) const {
@@ -237,9 +238,23 @@ void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, c
       const bool holds_own = n.begin <= own.begin && own.end <= n.end;
       return leaves == Leaves::own ? !holds_own : leaves == Leaves::others && node == own_leaf;
     }
+    // Which of the block's queries the caller needs no pair with: they search nothing.
+    void leave_out(std::size_t end) {
+      left_out.assign(end - q_begin, 0);
+      if (!groups) return;
+      inputs.clear();
+      for (std::size_t p = q_begin; p < end; ++p) inputs.push_back(r.index->input(p));
+      group.resize(inputs.size());
+      {
+        std::lock_guard lock(serial);
+        groups(inputs, group);
+      }
+      for (std::size_t k = 0; k < group.size(); ++k) left_out[k] = group[k] == kNoPairs;
+    }
     // The rows of the rows' most common group need only the columns of other groups; the other
     // rows need every column. Two GEMMs, most often a sliver each, where one group's leaf meets
-    // another leaf of that group (an anchor on screen all year fills a hundred leaves).
+    // another leaf of that group (an anchor on screen all year fills a hundred leaves). Columns
+    // the caller needs no pair with are left out of both. (The rows are never such: see bound2.)
     void split(std::span<const std::size_t> cols, const std::vector<std::size_t>& rows, std::vector<TilePart>& parts) {
       parts.resize(2);
       for (TilePart& part : parts) part.rows.clear(), part.cols.clear();
@@ -261,9 +276,12 @@ void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, c
         if (votes == 0) major = group[k], votes = 1;
         else votes = group[k] == major ? votes + 1 : votes - 1;
       for (std::size_t k = 0; k < rows.size(); ++k) (group[k] == major ? parts[1] : parts[0]).rows.push_back(rows[k]);
-      if (!parts[0].rows.empty()) parts[0].cols.assign(cols.begin(), cols.end());
-      for (std::size_t k = 0; k < cols.size(); ++k)
-        if (group[rows.size() + k] != major) parts[1].cols.push_back(cols[k]);
+      for (std::size_t k = 0; k < cols.size(); ++k) {
+        const std::size_t g = group[rows.size() + k];
+        if (g == kNoPairs) continue;
+        if (!parts[0].rows.empty()) parts[0].cols.push_back(cols[k]);
+        if (g != major) parts[1].cols.push_back(cols[k]);
+      }
     }
     void tile(const Tile& t) {
       pairs.clear();
@@ -286,7 +304,8 @@ void ExactIndex::pairs_within(double r, int threads, const PairGroups& groups, c
   for (Leaves leaves : passes)
     parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
       auto [begin, end] = tree_.blocks[b];
-      Visitor v{radius(r), groups, found, serial, begin, tree_.leaf_at[begin], leaves, {}, {}, {}};
+      Visitor v{radius(r), groups, found, serial, begin, tree_.leaf_at[begin], leaves, {}, {}, {}, {}};
+      v.leave_out(end);
       search().run(begin, end, v);
       progress.add(end - begin);
     }, 1);

@@ -121,7 +121,7 @@ class HnswIndex final : public NeighborIndex {
       for (std::size_t j : near[i]) {
         // Each pair once: from the smaller index, or from the larger if the smaller missed it.
         if (j < i && std::find(near[j].begin(), near[j].end(), i) != near[j].end()) continue;
-        if (!same_group(groups, i, j)) found(i, j);
+        if (pair_needed(groups, i, j)) found(i, j);
       }
   }
 

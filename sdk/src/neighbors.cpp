@@ -77,16 +77,16 @@ void NeighborIndex::pairs_within(double radius, int, const PairGroups& groups, c
     report_every("pairs within reach", i, size());
     within(i, radius, hits);
     for (std::size_t j : hits)
-      if (j > i && !same_group(groups, i, j)) found(i, j);
+      if (j > i && pair_needed(groups, i, j)) found(i, j);
   }
 }
 
-bool same_group(const PairGroups& groups, std::size_t i, std::size_t j) {
-  if (!groups) return false;
+bool pair_needed(const PairGroups& groups, std::size_t i, std::size_t j) {
+  if (!groups) return true;
   const std::size_t points[2] = {i, j};
   std::size_t out[2];
   groups(points, out);
-  return out[0] == out[1];
+  return out[0] != out[1] && out[0] != kNoPairs && out[1] != kNoPairs;
 }
 
 // Prim's: the lightest edge leaving the forest joins it, edges ordered by (weight, a, b); when no

@@ -23,8 +23,6 @@ struct Neighbor {
   double distance;
 };
 
-// Asked before the distances of a block of candidate pairs (every row against every column) are
-// computed: clearing keep[r] drops row r from this block. keep arrives all set.
 // An edge of a spanning tree, a < b.
 struct TreeEdge {
   std::size_t a, b;
@@ -38,12 +36,14 @@ inline bool lighter(const TreeEdge& x, const TreeEdge& y) {
 
 // groups(points, out): out[k] = the group points[k] belongs to now. The caller needs no pair of
 // two points of one group (they are joined already, say), and the search may skip such pairs.
-// Empty: every pair is needed.
+// out[k] = kNoPairs: the caller needs no pair with points[k] at all (DBSCAN's points that are
+// not core), an answer that must not change during the search. Empty: every pair is needed.
 using PairGroups = std::function<void(std::span<const std::size_t> points, std::span<std::size_t> out)>;
 using PairVisitor = std::function<void(std::size_t i, std::size_t j)>;
+inline constexpr std::size_t kNoPairs = std::size_t(-1);
 
-// Whether groups puts i and j in one group (false when groups is empty).
-bool same_group(const PairGroups& groups, std::size_t i, std::size_t j);
+// Whether the caller needs the pair (i, j) by groups: true when groups is empty.
+bool pair_needed(const PairGroups& groups, std::size_t i, std::size_t j);
 
 class NeighborIndex {
  public:
