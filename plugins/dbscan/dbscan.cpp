@@ -81,7 +81,7 @@ class Dbscan final : public Clusterer {
   }
 
   // The clusters: core points joined by every pair within eps, searched on the index the counts
-  // built (its tree and the leaves' reach: a tree of the core points alone took 15% of the time
+  // built (its tree and the leaves' reach: a tree of the core points alone took 13% of the time
   // at a million faces, and searched no faster). Points that are not core take no part. The
   // pairs the counts met come first; then the search skips every pair already in one component.
   UnionFind join_cores(const NeighborIndex& index, const std::vector<char>& core, const Met& met) const {

@@ -64,8 +64,12 @@ TEST_P(CrashSafety, KillNineThenRunAgainGivesTheSameOutputs) {
   // How long the stage itself takes here and now (the machine is shared, ctest runs tests side by
   // side): the kills land at seeded fractions of it.
   auto prepare = [&](const fs::path& out) {
-    if (stage != "extract") ASSERT_EQ(test::castnet_cli(args("extract", frames, out)).code, 0);
-    if (stage == "graph") ASSERT_EQ(test::castnet_cli(args("cluster", frames, out)).code, 0);
+    if (stage != "extract") {
+      ASSERT_EQ(test::castnet_cli(args("extract", frames, out)).code, 0);
+    }
+    if (stage == "graph") {
+      ASSERT_EQ(test::castnet_cli(args("cluster", frames, out)).code, 0);
+    }
   };
   prepare(dir / "timed");
   auto started = std::chrono::steady_clock::now();
@@ -79,7 +83,9 @@ TEST_P(CrashSafety, KillNineThenRunAgainGivesTheSameOutputs) {
     std::mt19937 random(seed);
     const double fraction = std::uniform_real_distribution<double>(0.1, 0.8)(random);
     killed += kill_after(args(stage, frames, out), int(fraction * stage_ms));
-    if (fs::exists(out / "castnet.sqlite")) EXPECT_EQ(test::integrity(out / "castnet.sqlite"), "ok");
+    if (fs::exists(out / "castnet.sqlite")) {
+      EXPECT_EQ(test::integrity(out / "castnet.sqlite"), "ok");
+    }
     auto again = test::castnet_cli(args("run", frames, out));
     ASSERT_EQ(again.code, 0) << again.output;
     auto now = outputs(out);

@@ -348,8 +348,12 @@ TEST_P(HostileCorpus, OneSentenceNothingLostOutputsParse) {
   expect_message(r.output, c.code, c.says);
   if (c.from_golden) {
     const test::StoreRows after = test::store_rows(dir / "out/castnet.sqlite");
-    if (c.code != 0 && !after.empty()) EXPECT_EQ(after, before) << "a failed command changed the store";
-    if (c.code == 0) EXPECT_GE(after.at("faces"), before.at("faces")) << "a run lost stored faces";
+    if (c.code != 0 && !after.empty()) {
+      EXPECT_EQ(after, before) << "a failed command changed the store";
+    }
+    if (c.code == 0) {
+      EXPECT_GE(after.at("faces"), before.at("faces")) << "a run lost stored faces";
+    }
   }
   if (c.then) c.then(dir);
   for (const auto& e : fs::directory_iterator(dir))
