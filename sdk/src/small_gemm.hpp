@@ -3,7 +3,7 @@
 // its own layout on every call; at these sizes packing and set-up cost a third of its time
 // (perf on a clustering: 11% in sgemm's copy routines beside 22% in its kernel). This kernel
 // reads the rows where they lie, four rows by two columns at a time in AVX2 registers.
-// tests/bench/bench_small_gemm.cpp: in cache, 1.2-5.7x OpenBLAS up to 22 x 46, slower from
+// tests/bench/bench_small_gemm.cpp: in cache, 1.2-5.4x OpenBLAS up to 22 x 46, slower from
 // 64 x 46 up (0.6-0.8x); in the search, whose tiles are gathered from memory, DBSCAN took 244 s
 // at a million faces against 282 s with OpenBLAS, and 19 s against 27 s at 300,000.
 // Any summation order is within tile.hpp's error bound, so exactness does not depend on it.

@@ -17,17 +17,10 @@ inline double tolerance(double norm2_a, double norm2_b, std::size_t dim) {
   return (double(dim) + 16.0) * 0x1p-21 * (norm2_a + norm2_b) + 1e-30;
 }
 
-// dots (m x cols, row-major) = a (m x dim) times b (cols x dim) transposed. Up to a search's
-// tile of rows, small_gemm.hpp's kernel where the CPU has AVX2 (for more rows BLAS's blocking
-// wins: 1.7x at 512 x 512 in tests/bench/bench_small_gemm); else BLAS for blocks and a plain
-// loop for a row or two against a few, where BLAS's set-up costs more than it saves.
-inline void dot_block(const float* a, std::size_t m, const float* b, std::size_t cols, std::size_t dim, float* dots) {
-#ifdef CASTNET_SMALL_GEMM
-  if (dim % 8 == 0 && m <= kSmallGemmRows) {
-    small_dot_block(a, m, b, cols, dim, dots);
-    return;
-  }
-#endif
+// dots (m x cols, row-major) = a (m x dim) times b (cols x dim) transposed, without our kernel:
+// BLAS for blocks, and a plain loop for a row or two against a few, where BLAS's set-up costs
+// more than it saves.
+inline void blas_dot_block(const float* a, std::size_t m, const float* b, std::size_t cols, std::size_t dim, float* dots) {
   if (m > 2) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(m), int(cols), int(dim), 1.0f, a, int(dim), b, int(dim), 0.0f,
                 dots, int(cols));
@@ -41,12 +34,24 @@ inline void dot_block(const float* a, std::size_t m, const float* b, std::size_t
     for (std::size_t c = 0; c < cols; ++c) {
       const float *x = a + r * dim, *y = b + c * dim;
       float lane[8] = {};  // eight independent sums: vectorised without reordering a sum
-      std::size_t d = 0;
-      for (; d + 8 <= dim; d += 8)
+      const std::size_t body = dim - dim % 8;
+      for (std::size_t d = 0; d < body; d += 8)
         for (std::size_t k = 0; k < 8; ++k) lane[k] += x[d + k] * y[d + k];
-      for (; d < dim; ++d) lane[0] += x[d] * y[d];
+      for (std::size_t d = body; d < dim; ++d) lane[0] += x[d] * y[d];
       dots[r * cols + c] = ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
     }
+}
+
+// The same, up to a search's tile of rows with small_gemm.hpp's kernel where the build has AVX2
+// (for more rows BLAS's blocking wins: tests/bench/bench_small_gemm).
+inline void dot_block(const float* a, std::size_t m, const float* b, std::size_t cols, std::size_t dim, float* dots) {
+#ifdef CASTNET_SMALL_GEMM
+  if (dim % 8 == 0 && m <= kSmallGemmRows) {
+    small_dot_block(a, m, b, cols, dim, dots);
+    return;
+  }
+#endif
+  blas_dot_block(a, m, b, cols, dim, dots);
 }
 
 struct Tile {
