@@ -235,5 +235,22 @@ TEST(Regraph, ReusesCropsRenamesThemToNewLabelsAndDropsStaleFiles) {
   EXPECT_GT(people + 1, std::size_t(montages_before)) << "eps 0.3 should split people apart";
 }
 
+// The store names an input by its normalised path; a source that named its frames by the path as
+// typed (../shared/...) could not find them again, and every face crop went missing.
+TEST(Regraph, AnInputPathWithDotDotStillGivesEveryFaceItsCrop) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("dotdot");
+  fs::create_directories(dir / "frames");
+  for (int n : {30, 35, 40})
+    fs::copy_file(frames() / fmt::format("SHOW_20230313_083000_demo-{:06d}.jpg", n), dir / fmt::format("frames/SHOW-{:06d}.jpg", n));
+  auto r = test::castnet_cli(fmt::format("run {0}/frames/../frames -o {0}/out --quiet --preset seed", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(r.output.find("no longer readable"), std::string::npos) << r.output;
+  const auto faces = test::read_csv(dir / "out/faces.csv").rows.size();
+  ASSERT_GT(faces, 0u);
+  EXPECT_EQ(std::size_t(std::distance(fs::directory_iterator(dir / "out/faces"), fs::directory_iterator{})), faces);
+}
+
 }  // namespace
 }  // namespace castnet
