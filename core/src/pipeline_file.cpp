@@ -15,13 +15,13 @@ namespace castnet {
 
 namespace {
 
-// The default (docs/quality.md has the measurements that chose it): HOG with the small-face
+// The default (docs/quality.md has the measurements that chose it): HOG on the frame as it is with the small-face
 // pass, Chinese whispers at 0.5, the face constraints, and clusters whose faces are on average
 // within dlib's same-person distance joined.
 constexpr const char* kModern = R"(# castnet's default: small faces found, one face per person per frame, no tuning.
 [detector]
 plugin = "dlib-hog"
-upsample = 1
+upsample = 0
 small_faces = true
 [embedder]
 plugin = "dlib-resnet"

@@ -1,12 +1,13 @@
 // dlib's HOG frontal face detector, called exactly as face_recognition.face_locations(model="hog")
 // calls it, so the boxes equal the reference's.
 //
-// small_faces=true adds faces smaller than the HOG window sees at upsample 1 (80 px / 2): OpenCV's
-// LBP frontal-face cascade proposes small face-like regions (it sees 24 px faces without
-// upsampling, at a quarter of the Haar cascade's cost), and HOG at upsample 2 confirms each on a
-// crop twice its size. The frame is upsampled twice only where a small face may be, not
-// everywhere (which costs ~4x). docs/quality.md has what it finds and costs.
+// small_faces=true adds the faces smaller than the full pass's window (80 px at upsample 0, 40 at
+// upsample 1): OpenCV's LBP frontal-face cascade proposes face-like regions from 24 px up (at a
+// quarter of the Haar cascade's cost), and HOG confirms each on a crop around it scaled so the
+// face fills its window. The frame is enlarged only where a small face may be, not everywhere
+// (each upsample costs ~4x). docs/quality.md has what it finds and costs.
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include <dlib/image_processing/frontal_face_detector.h>
@@ -24,16 +25,22 @@ namespace castnet {
 namespace {
 
 constexpr const char* kCascade = CASTNET_LBP_DIR "/lbpcascade_frontalface.xml";
-constexpr long kWindowAtUpsample1 = 40;  // dlib's 80x80 HOG window on the doubled frame
-// Proposal sizes: the LBP cascade's own window (24) up to a little above what upsample 1 sees,
-// since a cascade's box is larger than dlib's for the same face.
-constexpr int kMinProposal = 24, kMaxProposal = 60;
+constexpr int kHogWindow = 80;  // at upsample u the full pass sees faces from 80 / 2^u px up
+constexpr int kMinProposal = 24;  // the LBP cascade's own window
+constexpr int kConfirmSide = 128;  // a proposal's size in the crop HOG confirms it on
+
+// Decoding dlib's compressed model takes longer than detecting in a few frames: once per process,
+// then copied into each worker's detector.
+const dlib::frontal_face_detector& hog_model() {
+  static const dlib::frontal_face_detector model = dlib::get_frontal_face_detector();
+  return model;
+}
 
 bool centre_inside(const dlib::rectangle& r, const dlib::rectangle& in) { return in.contains(dlib::center(r)); }
 
 class DlibHog final : public Detector {
  public:
-  DlibHog(int upsample, bool small_faces) : upsample_(upsample), detector_(dlib::get_frontal_face_detector()) {
+  DlibHog(int upsample, bool small_faces) : upsample_(upsample), detector_(hog_model()) {
     if (!small_faces) return;
     if (!std::filesystem::is_regular_file(kCascade) || !proposer_.load(kCascade))
       throw Error(ExitCode::model, fmt::format("dlib-hog:small_faces=true needs OpenCV's LBP face cascade {}; install Debian's opencv-data (scripts/setup does).", kCascade));
@@ -71,28 +78,36 @@ class DlibHog final : public Detector {
     return dets;
   }
 
-  // Proposals the full pass did not find, each confirmed by HOG at upsample 2 on a crop twice its
-  // size; a box already found (either centre inside the other) is not added twice.
+  // Proposals the full pass did not find, each confirmed by HOG on a crop around it, scaled so the
+  // proposal is kConfirmSide px: a face up to a third smaller than the cascade's box still fills
+  // dlib's 80-px window, and the crop costs the same whatever the face's size. A box already
+  // found (either centre inside the other) is not added twice.
   void add_small_faces(const cv::Mat& rgb, std::vector<dlib::rect_detection>& dets) {
-    if (upsample_ >= 2) return;  // the full pass already looked at this scale
+    // Up to 1.5x the smallest face the full pass sees: a cascade's box is larger than dlib's.
+    const int max_proposal = 3 * (kHogWindow >> upsample_) / 2;
+    if (max_proposal < kMinProposal) return;  // the full pass already looks at this scale
     cv::Mat grey;
     cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
     cv::equalizeHist(grey, grey);
     std::vector<cv::Rect> proposals;
-    // One neighbour is enough: HOG confirms every proposal, so recall matters more than precision.
-    proposer_.detectMultiScale(grey, proposals, 1.1, 1, 0, {kMinProposal, kMinProposal}, {kMaxProposal, kMaxProposal});
+    // Every raw window (no neighbours asked): HOG confirms each, so recall matters more than
+    // precision, and a window inside a crop already searched costs nothing.
+    proposer_.detectMultiScale(grey, proposals, 1.1, 0, 0, {kMinProposal, kMinProposal}, {max_proposal, max_proposal});
     const cv::Rect frame(0, 0, rgb.cols, rgb.rows);
     std::vector<cv::Rect> looked;  // crops already searched: a proposal inside one adds nothing
     for (const cv::Rect& p : proposals) {
       dlib::rectangle pr(p.x, p.y, p.x + p.width - 1, p.y + p.height - 1);
       if (std::any_of(dets.begin(), dets.end(), [&](const auto& d) { return centre_inside(pr, d.rect); })) continue;
       if (std::any_of(looked.begin(), looked.end(), [&](const cv::Rect& c) { return (c & p) == p; })) continue;
-      int side = std::max(2 * p.width, int(kWindowAtUpsample1));
+      const int side = 2 * p.width;
       cv::Rect crop = cv::Rect(p.x + p.width / 2 - side / 2, p.y + p.height / 2 - side / 2, side, side) & frame;
       looked.push_back(crop);
-      cv::Mat patch = rgb(crop).clone();
-      for (auto d : hog(patch, 2)) {
-        d.rect = dlib::translate_rect(d.rect, crop.x, crop.y);
+      const double scale = double(kConfirmSide) / p.width;
+      cv::Mat patch;
+      cv::resize(rgb(crop), patch, {}, scale, scale, scale > 1 ? cv::INTER_LINEAR : cv::INTER_AREA);
+      for (auto d : hog(patch, 0)) {
+        d.rect = dlib::rectangle(crop.x + std::lround(d.rect.left() / scale), crop.y + std::lround(d.rect.top() / scale),
+                                 crop.x + std::lround(d.rect.right() / scale), crop.y + std::lround(d.rect.bottom() / scale));
         bool known = std::any_of(dets.begin(), dets.end(), [&](const auto& e) {
           return centre_inside(d.rect, e.rect) || centre_inside(e.rect, d.rect);
         });
@@ -112,7 +127,7 @@ PluginDescriptorList descriptors() {
            {{"upsample", ParamType::integer, std::int64_t{1},
              "times to double the image before detecting (0: as it is; each finds smaller faces and costs ~4x)", 0.0, 4.0},
             {"small_faces", ParamType::boolean, false,
-             "also find faces below the upsample-1 window: LBP-cascade proposals confirmed by HOG at upsample 2 on crops around them"}},
+             "also find faces below the full pass's window (80 px / 2^upsample): LBP-cascade proposals from 24 px, each confirmed by HOG on a crop scaled to its window"}},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
              return std::make_unique<DlibHog>(static_cast<int>(p.integer("upsample")), p.boolean("small_faces"));
            }}};

@@ -14,7 +14,9 @@
 namespace castnet::test {
 
 // The key under which the store keeps the default detector's faces.
-inline const std::string kDefaultDetector = "dlib-hog:small_faces=true,upsample=1";
+inline const std::string kDefaultDetector = "dlib-hog:small_faces=true,upsample=0";
+// ... and the seed preset's (face_recognition's).
+inline const std::string kSeedDetector = "dlib-hog:small_faces=false,upsample=1";
 
 struct CliResult {
   int code;

@@ -55,12 +55,13 @@ TEST(Eval, LabeledPhotosPerImage) {
   CASTNET_REQUIRE_MODELS();
   auto dir = test::temp_dir("eval");
   auto faces = test::shared_dir() / "data/faces";
-  auto run = test::castnet_cli(fmt::format("run -r {} -o {}/out --quiet --cluster dbscan:eps=0.5,min_samples=2", faces.string(), dir.string()));
+  auto run = test::castnet_cli(fmt::format("run -r {} -o {}/out --quiet --preset seed --cluster dbscan:eps=0.5,min_samples=2", faces.string(), dir.string()));
   ASSERT_EQ(run.code, 0) << run.output;
   auto ev = test::castnet_cli(fmt::format("eval -o {}/out --truth {}/labels.csv", dir.string(), faces.string()));
   ASSERT_EQ(ev.code, 0) << ev.output;
-  // 66 photos, one face each, 18 people; DBSCAN(0.5, 2) makes 15 clusters and 5 noise points
-  // (scikit-learn's figures), and never puts two people together on this set.
+  // 66 photos, one face each, 18 people; on face_recognition's faces (the seed's detector),
+  // DBSCAN(0.5, 2) makes 15 clusters and 5 noise points (scikit-learn's figures), and never puts
+  // two people together on this set.
   EXPECT_NE(ev.output.find("faces                  66"), std::string::npos) << ev.output;
   EXPECT_NE(ev.output.find("detection recall       1.000"), std::string::npos) << ev.output;
   EXPECT_NE(ev.output.find("clusters (true)        15 (18)"), std::string::npos) << ev.output;

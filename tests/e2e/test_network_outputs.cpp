@@ -2,6 +2,7 @@
 // GEXF (static and dynamic, 1.2draft and 1.3) that validates and that networkx and graphology-gexf
 // read alike; graph.png with each face where the layout put it; report.html that a browser loads
 // without a broken image; and the same store giving the same bytes.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <regex>
@@ -149,8 +150,11 @@ TEST_F(SynthNetwork, GraphPngDrawsEachFaceWhereTheLayoutPutIt) {
     drawn.push_back({gexf.at((*m)[1]), {std::stod((*m)[2]), std::stod((*m)[3]), std::stod((*m)[4])}});
   ASSERT_EQ(drawn.size(), gexf.size());
   // Picture coordinates are one scale and offset away from the layout's (y flipped, as in Gephi).
-  const auto& [a, pa] = drawn[0];
-  const auto& [b, pb] = drawn[1];
+  // The scale from the two nodes farthest apart in x: from two close ones, the drawing's rounding
+  // to 0.01 px would be magnified into every other node's expected place.
+  auto by_x = [](const auto& l, const auto& r) { return l.first.x < r.first.x; };
+  const auto& [a, pa] = *std::min_element(drawn.begin(), drawn.end(), by_x);
+  const auto& [b, pb] = *std::max_element(drawn.begin(), drawn.end(), by_x);
   double scale = (pb[0] - pa[0]) / (b.x - a.x);
   for (const auto& [n, p] : drawn) {
     EXPECT_NEAR(p[0], pa[0] + scale * (n.x - a.x), 0.02);
