@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <tuple>
 
 #include <dlib/image_processing/frontal_face_detector.h>
 #include <dlib/image_transforms.h>
@@ -91,17 +92,28 @@ class DlibHog final : public Detector {
     cv::equalizeHist(grey, grey);
     std::vector<cv::Rect> proposals;
     // Every raw window (no neighbours asked): HOG confirms each, so recall matters more than
-    // precision, and a window inside a crop already searched costs nothing.
+    // precision. Grouping alike windows first (OpenCV's partition, keeping lone ones) found 42
+    // of the Hamilton frames' 50 faces and saved no time.
     proposer_.detectMultiScale(grey, proposals, 1.1, 0, 0, {kMinProposal, kMinProposal}, {max_proposal, max_proposal});
+    // Raw windows come in the order OpenCV's threads found them: sorted, the same frame gives the
+    // same faces in the same order. Smallest first, so that a larger proposal inside a crop
+    // already searched at a finer scale is skipped.
+    std::sort(proposals.begin(), proposals.end(), [](const cv::Rect& a, const cv::Rect& b) {
+      return std::tie(a.width, a.y, a.x, a.height) < std::tie(b.width, b.y, b.x, b.height);
+    });
     const cv::Rect frame(0, 0, rgb.cols, rgb.rows);
-    std::vector<cv::Rect> looked;  // crops already searched: a proposal inside one adds nothing
+    // Crops already searched, with the proposal size each was scaled for: a proposal inside one
+    // scaled for its size or a smaller one adds nothing (a crop scaled for a larger face is too
+    // coarse to see this one).
+    std::vector<std::pair<cv::Rect, int>> looked;
     for (const cv::Rect& p : proposals) {
       dlib::rectangle pr(p.x, p.y, p.x + p.width - 1, p.y + p.height - 1);
       if (std::any_of(dets.begin(), dets.end(), [&](const auto& d) { return centre_inside(pr, d.rect); })) continue;
-      if (std::any_of(looked.begin(), looked.end(), [&](const cv::Rect& c) { return (c & p) == p; })) continue;
+      if (std::any_of(looked.begin(), looked.end(), [&](const auto& c) { return c.second <= p.width && (c.first & p) == p; }))
+        continue;
       const int side = 2 * p.width;
       cv::Rect crop = cv::Rect(p.x + p.width / 2 - side / 2, p.y + p.height / 2 - side / 2, side, side) & frame;
-      looked.push_back(crop);
+      looked.emplace_back(crop, p.width);
       const double scale = double(kConfirmSide) / p.width;
       cv::Mat patch;
       cv::resize(rgb(crop), patch, {}, scale, scale, scale > 1 ? cv::INTER_LINEAR : cv::INTER_AREA);

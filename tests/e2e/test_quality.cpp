@@ -84,6 +84,28 @@ TEST(Quality, DefaultOnHamiltonFindsThePianistInTheWideShotAndLinksThePeople) {
   // face_recognition finds 40 faces; the small-face pass adds the pianist at the piano in the
   // wide shots (26 px), below what HOG sees at upsample 1.
   EXPECT_GT(run.faces.size(), 40u);
+  // None of face_recognition's faces is lost, and none is found twice (by the full pass and by the
+  // small-face pass): each of its boxes holds the centre of exactly one of ours.
+  auto reference = test::read_csv(test::shared_dir() / "reference/face_recognition/hog_encodings.csv");
+  std::map<std::string, std::vector<Box>> ours;
+  std::map<std::int64_t, std::string> name;
+  for (const auto& f : store.frames()) name[f.id] = f.name;
+  for (const auto& f : run.faces) ours[name[f.frame_id]].push_back(f.face.box);
+  int checked = 0;
+  for (const auto& row : reference.rows) {
+    const std::string& image = row[std::size_t(reference.col("image"))];
+    if (image.rfind("frames/hamilton_360/", 0) != 0) continue;
+    auto at = [&](const char* c) { return std::stol(row[std::size_t(reference.col(c))]); };
+    const long left = at("left"), top = at("top"), right = at("right"), bottom = at("bottom");
+    int inside = 0;
+    for (const Box& b : ours[fs::path(image).filename().string()]) {
+      const long cx = (b.left + b.right) / 2, cy = (b.top + b.bottom) / 2;
+      inside += left <= cx && cx <= right && top <= cy && cy <= bottom;
+    }
+    EXPECT_EQ(inside, 1) << image << ": face_recognition's face at " << left << "," << top;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 40);
   bool small_in_wide_shot = false;
   for (const auto& f : run.faces) small_in_wide_shot |= number[f.frame_id] <= 9 && f.face.box.width() < 40;
   EXPECT_TRUE(small_in_wide_shot);
