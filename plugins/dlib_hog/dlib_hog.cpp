@@ -84,9 +84,10 @@ class DlibHog final : public Detector {
   // dlib's 80-px window, and the crop costs the same whatever the face's size. A box already
   // found (either centre inside the other) is not added twice.
   void add_small_faces(const cv::Mat& rgb, std::vector<dlib::rect_detection>& dets) {
+    const int window = kHogWindow >> upsample_;
+    if (window <= kMinProposal) return;  // the full pass already sees every face the cascade could propose
     // Up to 1.5x the smallest face the full pass sees: a cascade's box is larger than dlib's.
-    const int max_proposal = 3 * (kHogWindow >> upsample_) / 2;
-    if (max_proposal < kMinProposal) return;  // the full pass already looks at this scale
+    const int max_proposal = 3 * window / 2;
     cv::Mat grey;
     cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
     cv::equalizeHist(grey, grey);
