@@ -76,8 +76,10 @@ OpenInput open_input(const PluginRegistry& reg, const PluginContext& ctx, const 
   }
   OpenInput out;
   out.source = reg.create<FrameSource>(PluginKind::frame_source, spec, ctx, &out.broadcast.source);
-  out.source->open(input);
-  fs::path abs = input_key(input);
+  // Opened at the path the store keeps, as reopen() will open it again: a source names its frames
+  // under that path, so a path typed with .. or . still finds its frames when their faces are cropped.
+  const fs::path abs = input_key(input);
+  out.source->open(abs);
   out.broadcast.input = abs.string();
   out.broadcast.name = (fs::is_directory(abs, ec) ? abs.filename() : abs.stem()).string();
   if (auto ve = parse_visual_explorer_broadcast(out.broadcast.name)) {

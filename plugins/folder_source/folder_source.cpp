@@ -50,7 +50,7 @@ class FolderSource final : public FrameSource {
     if (names.empty())
       throw Error(ExitCode::input, fmt::format("The frames folder {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", dir.string()));
     names_ = order_frame_names(std::move(names));
-    dir_ = fs::absolute(dir).lexically_normal();  // as the store names the input (input_key)
+    dir_ = fs::absolute(dir);
     next_ = 0;
   }
 

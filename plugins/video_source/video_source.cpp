@@ -31,7 +31,7 @@ class VideoSource final : public FrameSource {
     // A stream FFmpeg opens may still hold no frame: find out now, not after the broadcast began.
     if (!capture_.grab()) throw Error(ExitCode::input, fmt::format("The video {} holds no frames.", input.string()));
     grabbed_ = true;
-    input_ = fs::absolute(input).lexically_normal().string();  // as the store names the input (input_key)
+    input_ = fs::absolute(input).string();
     stem_ = input.stem().string();
     sample_ = 0;
     double fps = capture_.get(cv::CAP_PROP_FPS), count = capture_.get(cv::CAP_PROP_FRAME_COUNT);

@@ -44,7 +44,7 @@ class ZipSource final : public FrameSource {
       zip_error_fini(&e);
       throw Error(ExitCode::input, fmt::format("{} cannot be read as a ZIP of frames ({}).", input.string(), why));
     }
-    input_ = fs::absolute(input).lexically_normal().string();  // as the store names the input (input_key)
+    input_ = fs::absolute(input).string();
     list_members();
     if (members_.empty())
       throw Error(ExitCode::input, fmt::format("The ZIP {} holds no image files (.jpg, .jpeg, .png, .bmp, .webp).", input.string()));
