@@ -115,9 +115,9 @@ class DlibHog final : public Detector {
       const int side = 2 * p.width;
       cv::Rect crop = cv::Rect(p.x + p.width / 2 - side / 2, p.y + p.height / 2 - side / 2, side, side) & frame;
       looked.emplace_back(crop, p.width);
-      const double scale = double(kConfirmSide) / p.width;
+      const double scale = double(kConfirmSide) / p.width;  // > 1: proposals are at most 120 px
       cv::Mat patch;
-      cv::resize(rgb(crop), patch, {}, scale, scale, scale > 1 ? cv::INTER_LINEAR : cv::INTER_AREA);
+      cv::resize(rgb(crop), patch, {}, scale, scale, cv::INTER_LINEAR);
       for (auto d : hog(patch, 0)) {
         d.rect = dlib::rectangle(crop.x + std::lround(d.rect.left() / scale), crop.y + std::lround(d.rect.top() / scale),
                                  crop.x + std::lround(d.rect.right() / scale), crop.y + std::lround(d.rect.bottom() / scale));

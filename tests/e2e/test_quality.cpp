@@ -79,8 +79,12 @@ TEST(Quality, DefaultOnHamiltonFindsThePianistInTheWideShotAndLinksThePeople) {
   ASSERT_EQ(r.code, 0) << r.output;
   auto run = latest_clustering(dir / "out/castnet.sqlite");
   FaceStore store(dir / "out/castnet.sqlite");
-  std::map<std::int64_t, int> number;  // frame id -> number in its name
-  for (const auto& f : store.frames()) number[f.id] = std::stoi(f.name.substr(f.name.size() - 10, 6));
+  std::map<std::int64_t, std::string> name;  // frame id -> file name
+  std::map<std::int64_t, int> number;         // frame id -> number in its name
+  for (const auto& f : store.frames()) {
+    name[f.id] = f.name;
+    number[f.id] = std::stoi(f.name.substr(f.name.size() - 10, 6));
+  }
   // face_recognition finds 40 faces; the small-face pass adds the pianist at the piano in the
   // wide shots (26 px), below what HOG sees at upsample 1.
   EXPECT_GT(run.faces.size(), 40u);
@@ -88,8 +92,6 @@ TEST(Quality, DefaultOnHamiltonFindsThePianistInTheWideShotAndLinksThePeople) {
   // small-face pass): each of its boxes holds the centre of exactly one of ours.
   auto reference = test::read_csv(test::shared_dir() / "reference/face_recognition/hog_encodings.csv");
   std::map<std::string, std::vector<Box>> ours;
-  std::map<std::int64_t, std::string> name;
-  for (const auto& f : store.frames()) name[f.id] = f.name;
   for (const auto& f : run.faces) ours[name[f.frame_id]].push_back(f.face.box);
   int checked = 0;
   for (const auto& row : reference.rows) {
