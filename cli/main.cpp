@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "castnet/core/system.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "commands.hpp"
 #include "mpi.hpp"
@@ -12,6 +13,7 @@ int run_command(int argc, char** argv);
 }
 
 int main(int argc, char** argv) {
+  castnet::use_this_cpus_blas_kernels(argv);
   castnet::cli::init_mpi(&argc, &argv);
   int rc = castnet::cli::run_command(argc, argv);
   if (rc != 0 && castnet::cli::mpi().active()) castnet::cli::abort_mpi(rc);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string_view>
 #include <thread>
 
 namespace castnet {
@@ -25,7 +26,33 @@ void* blas_handle() {
   return h;
 }
 
+// The OpenBLAS core type for this CPU's widest vectors, as OpenBLAS itself names them
+// (driver/others/dynamic.c); null where the fallback is already the best there is.
+const char* openblas_core_for_this_cpu() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return nullptr;
+}
+
 }  // namespace
+
+void use_this_cpus_blas_kernels(char** argv) {
+  if (std::getenv("OPENBLAS_CORETYPE")) return;  // the user's choice, or our own restart
+  void* h = blas_handle();
+  using name_fn = char* (*)();
+  auto corename = h ? reinterpret_cast<name_fn>(dlsym(h, "openblas_get_corename")) : nullptr;
+  if (!corename || std::string_view(corename()) != "Prescott") return;  // OpenBLAS knew this CPU
+  const char* core = openblas_core_for_this_cpu();
+  if (!core) return;
+  setenv("OPENBLAS_CORETYPE", core, 1);
+  execv("/proc/self/exe", argv);  // returns only if it failed: then on with the kernels we have
+  unsetenv("OPENBLAS_CORETYPE");
+}
 
 BlasInfo blas_info() {
   void* h = blas_handle();

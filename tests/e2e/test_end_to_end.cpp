@@ -252,5 +252,31 @@ TEST(Regraph, AnInputPathWithDotDotStillGivesEveryFaceItsCrop) {
   EXPECT_EQ(std::size_t(std::distance(fs::directory_iterator(dir / "out/faces"), fs::directory_iterator{})), faces);
 }
 
+// OpenBLAS 0.3.21 takes this machine class's Xeons for its oldest x86-64 core (Prescott, SSE3), and
+// ResNet's products run ~2.5x slower; castnet starts again with the CPU's own kernels
+// (use_this_cpus_blas_kernels). A user's OPENBLAS_CORETYPE is left as it is.
+TEST(Blas, OpenBlasRunsThisCpusKernelsUnlessTheUserChoseOthers) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("blas");
+  fs::create_directories(dir / "frames");
+  fs::copy_file(frames() / "SHOW_20230313_083000_demo-000030.jpg", dir / "frames/SHOW-000030.jpg");
+  auto blas = [&](const std::string& env, const std::string& out) {
+    auto r = test::castnet_cli(fmt::format("extract {}/frames -o {}/{} --threads 1", dir.string(), dir.string(), out), env);
+    EXPECT_EQ(r.code, 0) << r.output;
+    auto at = r.output.find("BLAS: ");
+    return at == std::string::npos ? r.output : r.output.substr(at, r.output.find('\n', at) - at);
+  };
+  const std::string chosen = blas("OPENBLAS_CORETYPE=Prescott", "chosen");
+  if (chosen.find("OpenBLAS") == std::string::npos || chosen.find("DYNAMIC_ARCH") == std::string::npos)
+    GTEST_SKIP() << "libblas.so.3 is not an OpenBLAS that chooses its kernels at run time: " << chosen;
+  EXPECT_NE(chosen.find(" Prescott "), std::string::npos) << chosen;
+  const std::string ours = blas("env -u OPENBLAS_CORETYPE", "ours");
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    EXPECT_EQ(ours.find(" Prescott "), std::string::npos) << ours;
+  else
+    EXPECT_NE(ours.find("OpenBLAS"), std::string::npos) << ours;
+}
+
 }  // namespace
 }  // namespace castnet

@@ -13,6 +13,12 @@ struct BlasInfo {
   bool optimized = false;
 };
 BlasInfo blas_info();
+// OpenBLAS chooses its kernels when it loads, by the CPU's model number, and 0.3.21 (Debian 12)
+// takes recent Xeons for its oldest x86-64 core (SSE3 "Prescott": ResNet ~10% slower end to
+// end). Where it did so on a CPU with AVX2, this starts the program again (execv of argv) with
+// OPENBLAS_CORETYPE naming the CPU's kernels; otherwise, and where the user set that variable,
+// it returns. Call it first thing in main.
+void use_this_cpus_blas_kernels(char** argv);
 // Limits OpenBLAS's own threads (we run one worker per core); no-op on other BLAS.
 void set_blas_threads(int n);
 // The instruction set the build was compiled for ("x86-64-v3" or "generic").
