@@ -14,10 +14,10 @@ struct BlasInfo {
 };
 BlasInfo blas_info();
 // OpenBLAS chooses its kernels when it loads, by the CPU's model number, and 0.3.21 (Debian 12)
-// takes recent Xeons for its oldest x86-64 core (SSE3 "Prescott": ResNet ~10% slower end to
-// end). Where it did so on a CPU with AVX2, this starts the program again (execv of argv) with
-// OPENBLAS_CORETYPE naming the CPU's kernels; otherwise, and where the user set that variable,
-// it returns. Call it first thing in main.
+// takes recent Xeons for its oldest x86-64 core, "Prescott" (SSE3), which makes ResNet's matrix
+// products ~2.5x slower. Where it did so on a CPU with AVX2, this starts the program again
+// (execv of argv) with OPENBLAS_CORETYPE naming the CPU's kernels; otherwise, and where the
+// user set that variable, it returns. Call it first thing in main.
 void use_this_cpus_blas_kernels(char** argv);
 // Limits OpenBLAS's own threads (we run one worker per core); no-op on other BLAS.
 void set_blas_threads(int n);
