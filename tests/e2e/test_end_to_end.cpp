@@ -271,11 +271,10 @@ TEST(Blas, OpenBlasRunsThisCpusKernelsUnlessTheUserChoseOthers) {
   if (chosen.find("OpenBLAS") == std::string::npos || chosen.find("DYNAMIC_ARCH") == std::string::npos)
     GTEST_SKIP() << "libblas.so.3 is not an OpenBLAS that chooses its kernels at run time: " << chosen;
   EXPECT_NE(chosen.find(" Prescott "), std::string::npos) << chosen;
+  if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma"))
+    GTEST_SKIP() << "no AVX2 here: castnet keeps OpenBLAS's own choice, whatever it is";
   const std::string ours = blas("env -u OPENBLAS_CORETYPE", "ours");
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    EXPECT_EQ(ours.find(" Prescott "), std::string::npos) << ours;
-  else
-    EXPECT_NE(ours.find("OpenBLAS"), std::string::npos) << ours;
+  EXPECT_EQ(ours.find(" Prescott "), std::string::npos) << ours;
 }
 
 }  // namespace
