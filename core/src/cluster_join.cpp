@@ -1,6 +1,9 @@
 // The average-linkage join of the face constraints (merge_distance).
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <queue>
+#include <tuple>
 #include <set>
 
 #include "castnet/sdk/neighbors.hpp"
@@ -33,64 +36,120 @@ Link average_link(const EmbeddingSet& x, const std::vector<std::size_t>& a, cons
   return {l.sum * scale, l.count * scale};
 }
 
+// The clusters as the join goes: each one's faces, frames and embedding sum (for its centre), and
+// its links to the others (kept on both sides), with every link also queued nearest first. A
+// queued link that has since changed or gone is skipped when it comes up.
+struct Joining {
+  using Queued = std::tuple<double, std::size_t, std::size_t>;  // mean, then the pair: ties go to the lower pair
+
+  const EmbeddingSet& x;
+  double radius;
+  bool cannot_link;
+  std::vector<std::vector<std::size_t>> members;
+  std::vector<std::vector<double>> sums;
+  std::vector<std::set<std::int64_t>> frames;
+  std::vector<std::map<std::size_t, Link>> links;
+  std::priority_queue<Queued, std::vector<Queued>, std::greater<>> queue;
+
+  std::vector<double> centre(std::size_t i) const { return centre_of_sum(sums[i], double(members[i].size()), x.metric); }
+
+  void link(std::size_t a, std::size_t b, Link l) {
+    links[a][b] = links[b][a] = l;
+    queue.emplace(l.mean(), std::min(a, b), std::max(a, b));
+  }
+
+  // Only pairs whose centres are within the radius are measured at first: a centre distance never
+  // exceeds the average distance (the norm is convex), so none is missed for the Euclidean metric.
+  void measure_candidates() {
+    links.resize(members.size());
+    EmbeddingSet centres{x.dim, x.metric, {}};
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      auto c = centre(i);
+      centres.data.insert(centres.data.end(), c.begin(), c.end());
+    }
+    make_neighbor_index(centres)->pairs_within(radius, 1, {}, [&](std::size_t i, std::size_t j) {
+      if (centres.distance(i, j) <= radius) link(i, j, average_link(x, members[i], members[j]));
+    });
+  }
+
+  // The nearest pair still linked, if nearer than the radius; its link is taken out.
+  std::optional<std::pair<std::size_t, std::size_t>> nearest() {
+    while (!queue.empty()) {
+      auto [mean, a, b] = queue.top();
+      if (mean >= radius) return std::nullopt;
+      queue.pop();
+      auto l = links[a].find(b);
+      if (l == links[a].end() || l->second.mean() != mean) continue;  // changed or gone since queued
+      links[a].erase(b), links[b].erase(a);
+      return std::pair{a, b};
+    }
+    return std::nullopt;
+  }
+
+  // b joins a. a's link to a third cluster c becomes a's and b's summed, which is average linkage
+  // exactly. Where only one of them has a link to c, the other's was never measured (it is beyond
+  // the radius); it is measured now unless even its lower bound, the centres' distance (for the
+  // Euclidean metric, as above), keeps the joined pair beyond the radius. A cluster that shares a
+  // frame with the joined one keeps no link.
+  void join(std::size_t a, std::size_t b) {
+    frames[a].insert(frames[b].begin(), frames[b].end());
+    std::map<std::size_t, Link> of_a = std::move(links[a]), of_b = std::move(links[b]);
+    links[a].clear(), links[b].clear();
+    std::set<std::size_t> thirds;
+    for (const auto* m : {&of_a, &of_b})
+      for (const auto& [c, l] : *m) thirds.insert(c), links[c].erase(a), links[c].erase(b);
+    for (std::size_t c : thirds) {
+      if (cannot_link && share_a_frame(frames[a], frames[c])) continue;
+      auto la = of_a.find(c), lb = of_b.find(c);
+      std::optional<Link> l = la == of_a.end() ? with_other_side(lb->second, a, c)
+                              : lb == of_b.end() ? with_other_side(la->second, b, c)
+                                                 : Link{la->second.sum + lb->second.sum, la->second.count + lb->second.count};
+      if (l) link(a, c, *l);
+    }
+    members[a].insert(members[a].end(), members[b].begin(), members[b].end());
+    members[b].clear();
+    for (std::size_t d = 0; d < x.dim; ++d) sums[a][d] += sums[b][d];
+  }
+
+ private:
+  std::optional<Link> with_other_side(Link known, std::size_t unmeasured, std::size_t c) const {
+    const double pairs = double(members[unmeasured].size()) * double(members[c].size());
+    auto cu = centre(unmeasured), cc = centre(c);
+    if (known.sum + pairs * distance(cu.data(), cc.data(), x.dim, x.metric) >= radius * (known.count + pairs)) return std::nullopt;
+    Link l = average_link(x, members[unmeasured], members[c]);
+    return Link{known.sum + l.sum, known.count + l.count};
+  }
+};
+
 }  // namespace
 
 // Average-linkage agglomeration (UPGMA) of whole clusters, nearest first, down to `radius`, never
-// joining two that share a frame when cannot-link holds. Only pairs whose centres are within
-// `radius` are candidates: a centre distance never exceeds the average distance (the norm is
-// convex), so none is missed for the Euclidean metric. A joined pair's links to a third cluster
-// add up, which is average linkage exactly when both were measured.
+// joining two that share a frame when cannot-link holds.
 std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const EmbeddingSet& x, std::vector<int>& labels,
                                 double radius, bool cannot_link) {
   auto clusters = faces_by_label(labels);
   if (clusters.size() < 2) return 0;
+  Joining j{x, radius, cannot_link, {}, {}, {}, {}, {}};
   std::vector<int> label_of;
-  std::vector<std::vector<std::size_t>> members;
-  EmbeddingSet centres{x.dim, x.metric, {}};
-  std::vector<std::set<std::int64_t>> frames;
   for (const auto& [label, faces] : clusters) {
     label_of.push_back(label);
-    members.push_back(faces);
-    auto c = centroid_of(x, faces);
-    centres.data.insert(centres.data.end(), c.begin(), c.end());
-    frames.emplace_back();
-    for (std::size_t f : faces) frames.back().insert(where[f].frame);
+    j.members.push_back(faces);
+    j.sums.emplace_back(x.dim, 0.0);
+    j.frames.emplace_back();
+    for (std::size_t f : faces) {
+      for (std::size_t d = 0; d < x.dim; ++d) j.sums.back()[d] += x.row(f)[d];
+      j.frames.back().insert(where[f].frame);
+    }
   }
-  std::map<std::pair<std::size_t, std::size_t>, Link> links;
-  make_neighbor_index(centres)->pairs_within(radius, 1, {}, [&](std::size_t i, std::size_t j) {
-    if (centres.distance(i, j) <= radius) links[{std::min(i, j), std::max(i, j)}] = average_link(x, members[i], members[j]);
-  });
+  j.measure_candidates();
   UnionFind joined(label_of.size());
   std::size_t merged = 0;
-  for (;;) {
-    auto best = links.end();
-    for (auto it = links.begin(); it != links.end(); ++it)
-      if (best == links.end() || it->second.mean() < best->second.mean()) best = it;
-    if (best == links.end() || best->second.mean() >= radius) break;
-    auto [a, b] = best->first;
-    links.erase(best);
-    if (cannot_link && share_a_frame(frames[a], frames[b])) continue;
+  while (auto pair = j.nearest()) {
+    auto [a, b] = *pair;
+    if (cannot_link && share_a_frame(j.frames[a], j.frames[b])) continue;
     joined.join(a, b);  // a < b: a stays the root
-    frames[a].insert(frames[b].begin(), frames[b].end());
+    j.join(a, b);
     ++merged;
-    // b's links become a's: summed where a has one too, dropped where a has none (not measured).
-    std::map<std::size_t, Link> of_b;
-    for (auto it = links.begin(); it != links.end();) {
-      if (it->first.first == b || it->first.second == b) {
-        of_b[it->first.first == b ? it->first.second : it->first.first] = it->second;
-        it = links.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    for (auto it = links.begin(); it != links.end();) {
-      if (it->first.first != a && it->first.second != a) { ++it; continue; }
-      std::size_t c = it->first.first == a ? it->first.second : it->first.first;
-      auto other = of_b.find(c);
-      if (other == of_b.end()) { it = links.erase(it); continue; }
-      it->second.sum += other->second.sum, it->second.count += other->second.count;
-      ++it;
-    }
   }
   std::map<int, int> to;
   for (std::size_t c = 0; c < label_of.size(); ++c) to[label_of[c]] = label_of[joined.find(c)];

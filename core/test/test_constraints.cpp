@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <random>
 #include <set>
 
 #include "castnet/core/constraints.hpp"
@@ -132,6 +133,72 @@ TEST(Constraints, MergeDistanceJoinsNearClustersThatShareNoFrame) {
   EXPECT_EQ(labels[0], labels[4]);
   EXPECT_NE(labels[4], labels[8]);  // 0.4 from cluster 1, but they share frames 10-13
   EXPECT_TRUE(one_face_per_frame(s, labels));
+}
+
+// Average linkage is exact after a join: A and B join first; C's centre is too far from B's for
+// the pair to be a candidate, yet A and B together are on average close enough to C (0.845).
+TEST(Constraints, MergeDistanceMeasuresAJoinedClustersLinkThatOneSideLacked) {
+  Scene s;
+  for (long f = 0; f < 10; ++f) s.face(f, 0, 0, 0);  // A
+  s.face(20, 0.5, 0, 1);                             // B: 0.5 from A
+  s.face(30, -0.8, 0, 2);                            // C: 0.8 from A, 1.3 from B
+  auto labels = s.labels;
+  auto summary = apply_constraints(s.where, s.x, labels, {true, false, 0.5, 0.6, 1.0});
+  EXPECT_EQ(summary.merged_clusters, 2u);
+  EXPECT_EQ(std::set<int>(labels.begin(), labels.end()).size(), 1u);
+}
+
+// The join is UPGMA exactly: on random clusters (some sharing frames) it makes the partition that
+// joining the nearest pair of clusters by mean distance, over and over, makes.
+TEST(Constraints, MergeDistanceEqualsNaiveAverageLinkage) {
+  for (unsigned seed = 1; seed <= 5; ++seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> at(0, 2), near(-0.15, 0.15);
+    Scene s;
+    for (int c = 0; c < 40; ++c) {
+      const double cx = at(rng), cy = at(rng);
+      const std::size_t n = 1 + rng() % 6;
+      std::set<long> frames;  // of this cluster: none twice, so that cannot-link splits nothing first
+      while (frames.size() < n) frames.insert(long(rng() % 150));
+      for (long f : frames) s.face(f, cx + near(rng), cy + near(rng), c);
+    }
+    auto labels = s.labels;
+    apply_constraints(s.where, s.x, labels, {true, false, 0.5, 0.6, 0.6});
+
+    std::vector<std::vector<std::size_t>> parts(40);
+    for (std::size_t i = 0; i < s.labels.size(); ++i) parts[std::size_t(s.labels[i])].push_back(i);
+    auto mean = [&](const auto& a, const auto& b) {
+      double sum = 0;
+      for (std::size_t i : a)
+        for (std::size_t j : b) sum += s.x.distance(i, j);
+      return sum / double(a.size() * b.size());
+    };
+    auto share = [&](const auto& a, const auto& b) {
+      for (std::size_t i : a)
+        for (std::size_t j : b)
+          if (s.where[i].frame == s.where[j].frame) return true;
+      return false;
+    };
+    for (;;) {
+      std::size_t ba = 0, bb = 0;
+      double best = 0.6;
+      for (std::size_t a = 0; a < parts.size(); ++a)
+        for (std::size_t b = a + 1; b < parts.size(); ++b)
+          if (!parts[a].empty() && !parts[b].empty() && !share(parts[a], parts[b]) && mean(parts[a], parts[b]) < best)
+            best = mean(parts[a], parts[b]), ba = a, bb = b;
+      if (best >= 0.6) break;
+      parts[ba].insert(parts[ba].end(), parts[bb].begin(), parts[bb].end());
+      parts[bb].clear();
+    }
+    std::size_t expected = 0;
+    for (const auto& p : parts) {
+      if (p.empty()) continue;
+      ++expected;
+      for (std::size_t i : p) EXPECT_EQ(labels[i], labels[p[0]]) << "seed " << seed;
+    }
+    EXPECT_EQ(std::set<int>(labels.begin(), labels.end()).size(), expected) << "seed " << seed;
+    EXPECT_LT(expected, 35u) << "seed " << seed;  // joins were made
+  }
 }
 
 TEST(Constraints, LabelsAreDenseAndTheSameEveryRun) {
