@@ -16,7 +16,7 @@ namespace castnet {
 namespace {
 
 // The default (docs/quality.md has the measurements that chose it): HOG on the frame as it is with the small-face
-// pass, Chinese whispers at 0.5, the face constraints, and clusters whose faces are on average
+// pass, Chinese whispers at 0.4, the face constraints, and clusters whose faces are on average
 // within dlib's same-person distance joined.
 constexpr const char* kModern = R"(# castnet's default: small faces found, one face per person per frame, no tuning.
 [detector]
@@ -27,7 +27,7 @@ small_faces = true
 plugin = "dlib-resnet"
 [clusterer]
 plugin = "chinese-whispers"
-threshold = 0.5
+threshold = 0.4
 merge_distance = 0.6
 [edges]
 plugin = "cooccurrence"
