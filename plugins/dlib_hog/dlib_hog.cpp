@@ -79,24 +79,6 @@ class DlibHog final : public Detector {
     return dets;
   }
 
-  // OpenCV's cascade steps 2 px in its scaled image up to scale 2 and 1 px above, so windows of
-  // 48 px and up took half the cascade's time. Those above kSplit are searched on a half-size copy
-  // instead, where the step is as coarse for their size as for the smallest windows: a quarter
-  // less time for the cascade, the same faces (splitting at 48 px lost a 49-px face that
-  // face_recognition finds on the Hamilton frames).
-  std::vector<cv::Rect> propose(const cv::Mat& grey, int max_proposal) {
-    constexpr int kSplit = 52;  // windows up to here on the frame, from here on the half-size copy
-    std::vector<cv::Rect> found, large;
-    const int first = std::min(kSplit, max_proposal);
-    proposer_.detectMultiScale(grey, found, 1.1, 0, 0, {kMinProposal, kMinProposal}, {first, first});
-    if (max_proposal <= kSplit) return found;
-    cv::Mat half;
-    cv::resize(grey, half, {}, 0.5, 0.5, cv::INTER_AREA);
-    proposer_.detectMultiScale(half, large, 1.1, 0, 0, {kSplit / 2, kSplit / 2}, {max_proposal / 2, max_proposal / 2});
-    for (const cv::Rect& r : large) found.emplace_back(2 * r.x, 2 * r.y, 2 * r.width, 2 * r.height);
-    return found;
-  }
-
   // Proposals the full pass did not find, each confirmed by HOG on a crop around it, scaled so the
   // proposal is kConfirmSide px: a face up to a third smaller than the cascade's box still fills
   // dlib's 80-px window, and the crop costs the same whatever the face's size. A box already
@@ -109,10 +91,11 @@ class DlibHog final : public Detector {
     cv::Mat grey;
     cv::cvtColor(rgb, grey, cv::COLOR_RGB2GRAY);
     cv::equalizeHist(grey, grey);
+    std::vector<cv::Rect> proposals;
     // Every raw window (no neighbours asked): HOG confirms each, so recall matters more than
     // precision. Grouping alike windows first (OpenCV's partition, keeping lone ones) found 42
     // of the Hamilton frames' 50 faces and saved no time.
-    std::vector<cv::Rect> proposals = propose(grey, max_proposal);
+    proposer_.detectMultiScale(grey, proposals, 1.1, 0, 0, {kMinProposal, kMinProposal}, {max_proposal, max_proposal});
     // Raw windows come in the order OpenCV's threads found them: sorted, the same frame gives the
     // same faces in the same order. Smallest first, so that a larger proposal inside a crop
     // already searched at a finer scale is skipped.
