@@ -3,8 +3,8 @@
 #include <map>
 #include <optional>
 #include <queue>
-#include <tuple>
 #include <set>
+#include <tuple>
 
 #include "castnet/sdk/neighbors.hpp"
 #include "constraint_detail.hpp"
@@ -134,12 +134,9 @@ std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const Embed
   for (const auto& [label, faces] : clusters) {
     label_of.push_back(label);
     j.members.push_back(faces);
-    j.sums.emplace_back(x.dim, 0.0);
+    j.sums.push_back(sum_of(x, faces));
     j.frames.emplace_back();
-    for (std::size_t f : faces) {
-      for (std::size_t d = 0; d < x.dim; ++d) j.sums.back()[d] += x.row(f)[d];
-      j.frames.back().insert(where[f].frame);
-    }
+    for (std::size_t f : faces) j.frames.back().insert(where[f].frame);
   }
   j.measure_candidates();
   UnionFind joined(label_of.size());

@@ -41,11 +41,15 @@ inline std::vector<double> centre_of_sum(std::vector<double> sum, double n, Metr
   return sum;
 }
 
-inline std::vector<double> centroid_of(const EmbeddingSet& x, const std::vector<std::size_t>& faces) {
+inline std::vector<double> sum_of(const EmbeddingSet& x, const std::vector<std::size_t>& faces) {
   std::vector<double> sum(x.dim, 0.0);
   for (std::size_t f : faces)
     for (std::size_t d = 0; d < x.dim; ++d) sum[d] += x.row(f)[d];
-  return centre_of_sum(std::move(sum), double(faces.size()), x.metric);
+  return sum;
+}
+
+inline std::vector<double> centroid_of(const EmbeddingSet& x, const std::vector<std::size_t>& faces) {
+  return centre_of_sum(sum_of(x, faces), double(faces.size()), x.metric);
 }
 
 // The faces of each cluster, by label (noise left out).
