@@ -37,8 +37,10 @@ Link average_link(const EmbeddingSet& x, const std::vector<std::size_t>& a, cons
 }
 
 // The clusters as the join goes: each one's faces, frames and embedding sum (for its centre), and
-// its links to the others (kept on both sides), with every link also queued nearest first. A
-// queued link that has since changed or gone is skipped when it comes up.
+// its links to the others it may join (kept on both sides; none to a cluster it shares a frame
+// with when cannot-link holds), with every link also queued nearest first. A queued link that
+// has since changed or gone is skipped when it comes up. A joined cluster's faces move to the
+// one it joined.
 struct Joining {
   using Queued = std::tuple<double, std::size_t, std::size_t>;  // mean, then the pair: ties go to the lower pair
 
@@ -60,6 +62,7 @@ struct Joining {
 
   // Only pairs whose centres are within the radius are measured at first: a centre distance never
   // exceeds the average distance (the norm is convex), so none is missed for the Euclidean metric.
+  // Pairs that share a frame are never measured.
   void measure_candidates() {
     links.resize(members.size());
     EmbeddingSet centres{x.dim, x.metric, {}};
@@ -68,7 +71,8 @@ struct Joining {
       centres.data.insert(centres.data.end(), c.begin(), c.end());
     }
     make_neighbor_index(centres)->pairs_within(radius, 1, {}, [&](std::size_t i, std::size_t j) {
-      if (centres.distance(i, j) <= radius) link(i, j, average_link(x, members[i], members[j]));
+      if (centres.distance(i, j) <= radius && !(cannot_link && share_a_frame(frames[i], frames[j])))
+        link(i, j, average_link(x, members[i], members[j]));
     });
   }
 
@@ -139,19 +143,10 @@ std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const Embed
     for (std::size_t f : faces) j.frames.back().insert(where[f].frame);
   }
   j.measure_candidates();
-  UnionFind joined(label_of.size());
   std::size_t merged = 0;
-  while (auto pair = j.nearest()) {
-    auto [a, b] = *pair;
-    if (cannot_link && share_a_frame(j.frames[a], j.frames[b])) continue;
-    joined.join(a, b);  // a < b: a stays the root
-    j.join(a, b);
-    ++merged;
-  }
-  std::map<int, int> to;
-  for (std::size_t c = 0; c < label_of.size(); ++c) to[label_of[c]] = label_of[joined.find(c)];
-  for (int& l : labels)
-    if (l >= 0) l = to[l];
+  for (; auto pair = j.nearest(); ++merged) j.join(pair->first, pair->second);  // the lower index stays
+  for (std::size_t c = 0; c < label_of.size(); ++c)
+    for (std::size_t f : j.members[c]) labels[f] = label_of[c];
   return merged;
 }
 
