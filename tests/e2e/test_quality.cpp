@@ -120,5 +120,25 @@ TEST(Quality, DefaultOnHamiltonFindsThePianistInTheWideShotAndLinksThePeople) {
   EXPECT_GE(test::read_csv(dir / "out/edges.csv").rows.size(), 1u) << "the first network a user sees is not empty";
 }
 
+// Look-alikes stay apart: dlib's collage of four bald actors, six photos each, which dlib's
+// dnn_face_recognition_ex.cpp clusters into four people. A collage breaks the frame rule (one
+// image shows each person six times), so the default's clustering runs without it here; the seed's
+// DBSCAN finds one of the four and leaves 18 faces as noise.
+TEST(Quality, LookAlikesStayApartOnDlibsCollageOfFourBaldActors) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("quality_collage");
+  fs::create_directories(dir / "in");
+  fs::create_symlink(test::shared_dir() / "data/group/dl_bald_guys.jpg", dir / "in/dl_bald_guys.jpg");
+  auto r = test::castnet_cli(fmt::format("run {0}/in -o {0}/out --quiet --threads 2 "
+                                         "--cluster chinese-whispers:threshold=0.4,merge_distance=0.6,cannot_link=false",
+                                         dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto run = latest_clustering(dir / "out/castnet.sqlite");
+  std::map<int, int> size;
+  for (int l : run.labels) ++size[l];
+  EXPECT_EQ(size, (std::map<int, int>{{0, 6}, {1, 6}, {2, 6}, {3, 6}})) << "four people, six faces each, no noise";
+}
+
 }  // namespace
 }  // namespace castnet
