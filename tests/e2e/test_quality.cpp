@@ -2,6 +2,7 @@
 // synthetic broadcast, better than the seed's settings on the same frames, and on the Hamilton
 // frames the singer whole, the pianist's small face in the wide shot found, and a network with
 // a link. docs/quality.md has the full measurements.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -138,6 +139,47 @@ TEST(Quality, LookAlikesStayApartOnDlibsCollageOfFourBaldActors) {
   std::map<int, int> size;
   for (int l : run.labels) ++size[l];
   EXPECT_EQ(size, (std::map<int, int>{{0, 6}, {1, 6}, {2, 6}, {3, 6}})) << "four people, six faces each, no noise";
+}
+
+// Two people in one photo are found as the people of their portraits: the labeled photos plus the
+// three group photos whose people ../shared/data/group/labels.csv names, all in one run of the
+// default. Each named person's portraits and their face in the group photo share a label.
+TEST(Quality, PeopleInAGroupPhotoJoinTheirPortraits) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("quality_group");
+  for (const auto& person : fs::directory_iterator(test::shared_dir() / "data/faces")) {
+    if (!person.is_directory()) continue;
+    fs::create_directories(dir / "in" / person.path().filename());
+    for (const auto& photo : fs::directory_iterator(person.path()))
+      fs::create_symlink(photo.path(), dir / "in" / person.path().filename() / photo.path().filename());
+  }
+  const std::map<std::string, std::vector<std::string>> group = {{"fr_two_people.jpg", {"obama", "biden"}},
+                                                                 {"fr_obama_and_biden.jpg", {"obama", "biden"}},
+                                                                 {"fr_kit_with_rose.jpg", {"kit_harington", "rose_leslie"}}};
+  fs::create_directories(dir / "in/group");
+  for (const auto& [photo, people] : group) fs::create_symlink(test::shared_dir() / "data/group" / photo, dir / "in/group" / photo);
+  auto r = test::castnet_cli(fmt::format("run {0}/in -o {0}/out -r --quiet --threads 2", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+
+  auto faces = test::read_csv(dir / "out/faces.csv");
+  std::map<std::string, std::map<std::string, int>> votes;  // person -> label -> portraits
+  std::map<std::string, std::set<std::string>> in_photo;    // group photo -> labels of its faces
+  for (const auto& row : faces.rows) {
+    const fs::path frame = row[std::size_t(faces.col("frame"))];
+    const std::string label = row[std::size_t(faces.col("label"))];
+    const std::string folder = frame.parent_path().string();
+    if (folder == "group") in_photo[frame.filename().string()].insert(label);
+    else ++votes[folder][label];
+  }
+  for (const auto& [photo, people] : group)
+    for (const auto& person : people) {
+      ASSERT_FALSE(votes[person].empty()) << person;
+      auto portraits = std::max_element(votes[person].begin(), votes[person].end(),
+                                        [](const auto& a, const auto& b) { return a.second < b.second; });
+      EXPECT_NE(portraits->first, "-1") << person << "'s portraits are noise";
+      EXPECT_TRUE(in_photo[photo].count(portraits->first)) << person << " in " << photo << " is not the person of their portraits";
+    }
 }
 
 }  // namespace
