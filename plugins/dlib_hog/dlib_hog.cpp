@@ -39,6 +39,11 @@ const dlib::frontal_face_detector& hog_model() {
 
 bool centre_inside(const dlib::rectangle& r, const dlib::rectangle& in) { return in.contains(dlib::center(r)); }
 
+// Two boxes of one face: each holds the other's centre. One-sided containment is not enough: at
+// the bottom of its range HOG's full pass gives a face a loose box that can hold the centre of a
+// smaller face beside it (docs/quality.md).
+bool same_face(const dlib::rectangle& a, const dlib::rectangle& b) { return centre_inside(a, b) && centre_inside(b, a); }
+
 class DlibHog final : public Detector {
  public:
   DlibHog(int upsample, bool small_faces) : upsample_(upsample), detector_(hog_model()) {
@@ -82,7 +87,7 @@ class DlibHog final : public Detector {
   // Proposals the full pass did not find, each confirmed by HOG on a crop around it, scaled so the
   // proposal is kConfirmSide px: a face up to a third smaller than the cascade's box still fills
   // dlib's 80-px window, and the crop costs the same whatever the face's size. A box already
-  // found (either centre inside the other) is not added twice.
+  // found (same_face) is not added twice.
   void add_small_faces(const cv::Mat& rgb, std::vector<dlib::rect_detection>& dets) {
     const int window = kHogWindow >> upsample_;
     if (window <= kMinProposal) return;  // the full pass already sees every face the cascade could propose
@@ -109,7 +114,7 @@ class DlibHog final : public Detector {
     std::vector<std::pair<cv::Rect, int>> looked;
     for (const cv::Rect& p : proposals) {
       dlib::rectangle pr(p.x, p.y, p.x + p.width - 1, p.y + p.height - 1);
-      if (std::any_of(dets.begin(), dets.end(), [&](const auto& d) { return centre_inside(pr, d.rect); })) continue;
+      if (std::any_of(dets.begin(), dets.end(), [&](const auto& d) { return same_face(pr, d.rect); })) continue;
       if (std::any_of(looked.begin(), looked.end(), [&](const auto& c) { return c.second <= p.width && (c.first & p) == p; }))
         continue;
       const int side = 2 * p.width;
@@ -121,9 +126,7 @@ class DlibHog final : public Detector {
       for (auto d : hog(patch, 0)) {
         d.rect = dlib::rectangle(crop.x + std::lround(d.rect.left() / scale), crop.y + std::lround(d.rect.top() / scale),
                                  crop.x + std::lround(d.rect.right() / scale), crop.y + std::lround(d.rect.bottom() / scale));
-        bool known = std::any_of(dets.begin(), dets.end(), [&](const auto& e) {
-          return centre_inside(d.rect, e.rect) || centre_inside(e.rect, d.rect);
-        });
+        bool known = std::any_of(dets.begin(), dets.end(), [&](const auto& e) { return same_face(d.rect, e.rect); });
         if (!known) dets.push_back(d);
       }
     }
