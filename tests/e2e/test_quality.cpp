@@ -121,6 +121,14 @@ TEST(Quality, DefaultOnHamiltonFindsThePianistInTheWideShotAndLinksThePeople) {
   EXPECT_GE(test::read_csv(dir / "out/edges.csv").rows.size(), 1u) << "the first network a user sees is not empty";
 }
 
+// A temporary folder whose "in" holds one photo of ../shared/data/group.
+fs::path folder_with_group_photo(const std::string& name, const std::string& photo) {
+  auto dir = test::temp_dir(name);
+  fs::create_directories(dir / "in");
+  fs::create_symlink(test::shared_dir() / "data/group" / photo, dir / "in" / photo);
+  return dir;
+}
+
 // Look-alikes stay apart: dlib's collage of four bald actors, six photos each, which dlib's
 // dnn_face_recognition_ex.cpp clusters into four people. A collage breaks the frame rule (one
 // image shows each person six times), so the default's clustering runs without it here; the seed's
@@ -128,9 +136,7 @@ TEST(Quality, DefaultOnHamiltonFindsThePianistInTheWideShotAndLinksThePeople) {
 TEST(Quality, LookAlikesStayApartOnDlibsCollageOfFourBaldActors) {
   CASTNET_REQUIRE_SHARED();
   CASTNET_REQUIRE_MODELS();
-  auto dir = test::temp_dir("quality_collage");
-  fs::create_directories(dir / "in");
-  fs::create_symlink(test::shared_dir() / "data/group/dl_bald_guys.jpg", dir / "in/dl_bald_guys.jpg");
+  auto dir = folder_with_group_photo("quality_collage", "dl_bald_guys.jpg");
   auto r = test::castnet_cli(fmt::format("run {0}/in -o {0}/out --quiet --threads 2 "
                                          "--cluster chinese-whispers:threshold=0.4,merge_distance=0.6,cannot_link=false",
                                          dir.string()));
@@ -218,9 +224,7 @@ TEST(Quality, PeopleInGroupPhotosJoinTheirPortraits) {
 TEST(Quality, ASmallFaceBesideALargerOneIsNotTakenForIt) {
   CASTNET_REQUIRE_SHARED();
   CASTNET_REQUIRE_MODELS();
-  auto dir = test::temp_dir("quality_beside");
-  fs::create_directories(dir / "in");
-  fs::create_symlink(test::shared_dir() / "data/group/dl_2008_002079.jpg", dir / "in/dl_2008_002079.jpg");
+  auto dir = folder_with_group_photo("quality_beside", "dl_2008_002079.jpg");
   std::map<std::string, std::vector<Box>> boxes;
   for (const std::string preset : {"seed", "modern"}) {
     auto r = test::castnet_cli(fmt::format("run {0}/in -o {0}/{1} --preset {1} --quiet --threads 2", dir.string(), preset));
