@@ -252,5 +252,42 @@ TEST(Quality, ASmallFaceBesideALargerOneIsNotTakenForIt) {
   for (const Box& f : reference) EXPECT_EQ(centres_in(f, ours), 1) << "face_recognition's face at " << f.left << "," << f.top;
 }
 
+// A clip of ../shared/data/video, sampled five times a second, through the default.
+fs::path run_clip(const std::string& name, const std::string& clip) {
+  auto dir = test::temp_dir(name);
+  auto r = test::castnet_cli(fmt::format("run {} --source video:interval=0.2 -o {}/out --quiet --threads 2",
+                                         (test::shared_dir() / "data/video" / clip).string(), dir.string()));
+  EXPECT_EQ(r.code, 0) << r.output;
+  return dir / "out";
+}
+
+// Two people walking down a corridor toward the camera (Intel's sample clip), their faces 16-28 px
+// wide: the default finds both, five faces each, and links them; the seed finds no face.
+TEST(Quality, TwoPeopleWalkingTowardTheCameraAreFoundSmallAndLinked) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto out = run_clip("quality_walking", "intel_face-demographics-walking.gif");
+  auto run = latest_clustering(out / "castnet.sqlite");
+  std::map<int, int> size;
+  for (int l : run.labels) ++size[l];
+  ASSERT_EQ(size.size(), 2u) << "two people";
+  for (const auto& [label, faces] : size) {
+    EXPECT_GE(label, 0) << "no face is noise";
+    EXPECT_GE(faces, 4) << "person " << label;
+  }
+  EXPECT_EQ(test::read_csv(out / "edges.csv").rows.size(), 1u);
+}
+
+// A crowd filmed from above (dlib's MOT20 test clip), where no face can be seen (the labels call
+// it a hard negative): the default, small-face pass and all, finds none; the seed takes two
+// patches of clothing for faces.
+TEST(Quality, ACrowdSeenFromAboveGivesNoFace) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto out = run_clip("quality_crowd", "dlib_MOT20-05-raw_even_shorter.mp4");
+  EXPECT_EQ(test::read_csv(out / "faces.csv").rows.size(), 0u);
+  EXPECT_EQ(FaceStore(out / "castnet.sqlite").frames().size(), 25u) << "every sampled frame was searched";
+}
+
 }  // namespace
 }  // namespace castnet
