@@ -241,12 +241,8 @@ TEST(Quality, ASmallFaceBesideALargerOneIsNotTakenForIt) {
   auto dir = folder_with_group_photo("quality_beside", photo);
   auto r = test::castnet_cli(fmt::format("run {0}/in -o {0}/out --quiet --threads 2", dir.string()));
   ASSERT_EQ(r.code, 0) << r.output;
-  auto faces = test::read_csv(dir / "out/faces.csv");
   std::vector<Box> ours;
-  for (const auto& row : faces.rows) {
-    auto at = [&](const char* c) { return std::stol(row[std::size_t(faces.col(c))]); };
-    ours.push_back({at("left"), at("top"), at("right"), at("bottom")});
-  }
+  for (const auto& f : latest_clustering(dir / "out/castnet.sqlite").faces) ours.push_back(f.face.box);
   auto reference = reference_boxes("group/" + photo)[photo];
   ASSERT_EQ(reference.size(), 6u);
   for (const Box& f : reference) EXPECT_EQ(centres_in(f, ours), 1) << "face_recognition's face at " << f.left << "," << f.top;
