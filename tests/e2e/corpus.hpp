@@ -14,14 +14,24 @@ namespace castnet::test {
 // that failed means it lost and added nothing.
 using StoreRows = std::map<std::string, long long>;
 
+// Opened read-write, as castnet opens it: a process killed while SQLite switched a new store to
+// WAL leaves a hot rollback journal, which the next writer rolls back (SQLite's own recovery) but
+// a read-only connection cannot (SQLITE_READONLY_ROLLBACK). Returns nullptr where it cannot open.
+inline sqlite3* open_as_castnet_does(const fs::path& store) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return nullptr;
+  }
+  sqlite3_busy_timeout(db, 10000);
+  return db;
+}
+
 inline StoreRows store_rows(const fs::path& store) {
   StoreRows rows;
   if (!fs::is_regular_file(store)) return rows;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    return rows;
-  }
+  sqlite3* db = open_as_castnet_does(store);
+  if (!db) return rows;
   auto scalar = [&](const std::string& sql) {
     sqlite3_stmt* st = nullptr;
     long long v = -1;
@@ -36,15 +46,17 @@ inline StoreRows store_rows(const fs::path& store) {
   return rows;
 }
 
+// "ok", or what SQLite says is wrong (its extended code and message, not a guess).
 inline std::string integrity(const fs::path& store) {
-  sqlite3* db = nullptr;
-  std::string result = "cannot open";
-  if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-      result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-  }
+  sqlite3* db = open_as_castnet_does(store);
+  if (!db) return "cannot open";
+  std::string result;
+  sqlite3_stmt* st = nullptr;
+  int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) result = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  else result = fmt::format("sqlite error {}: {}", sqlite3_extended_errcode(db), sqlite3_errmsg(db));
+  sqlite3_finalize(st);
   sqlite3_close(db);
   return result;
 }
