@@ -34,6 +34,7 @@ inline fs::path temp_dir(const std::string& name) {
   fs::path p = fs::temp_directory_path() / fmt::format("castnet_e2e_{}_{}", name, ::getpid());
   fs::remove_all(p);
   fs::create_directories(p);
+  ScratchCleaner::remove_when_passed(p);
   return p;
 }
 
