@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -124,9 +125,7 @@ class ScratchCleaner : public ::testing::EmptyTestEventListener {
       ::testing::UnitTest::GetInstance()->listeners().Append(c);  // gtest owns it
       return c;
     }();
-    for (const auto& known : cleaner->paths_)
-      if (known == p) return;
-    cleaner->paths_.push_back(p);
+    cleaner->paths_.insert(p);
   }
 
   void OnTestProgramEnd(const ::testing::UnitTest& unit) override {
@@ -138,7 +137,7 @@ class ScratchCleaner : public ::testing::EmptyTestEventListener {
   }
 
  private:
-  std::vector<fs::path> paths_;
+  std::set<fs::path> paths_;
 };
 
 // Runs a shell command, returns its exit code; output goes to `log` if given.

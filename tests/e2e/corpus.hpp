@@ -14,12 +14,20 @@ namespace castnet::test {
 // that failed means it lost and added nothing.
 using StoreRows = std::map<std::string, long long>;
 
-// Opened read-write, as castnet opens it: a process killed while SQLite switched a new store to
-// WAL leaves a hot rollback journal, which the next writer rolls back (SQLite's own recovery) but
-// a read-only connection cannot (SQLITE_READONLY_ROLLBACK). Returns nullptr where it cannot open.
-inline sqlite3* open_as_castnet_does(const fs::path& store) {
+// A copy of the store (with its journal, WAL and WAL index) opened read-write, as castnet opens
+// it: a process killed while SQLite switched a new store to WAL leaves a hot rollback journal,
+// which the next writer rolls back (SQLite's own recovery) but a read-only connection cannot
+// (SQLITE_READONLY_ROLLBACK). A copy, so that the next command meets the store as it was left,
+// not recovered or checkpointed by the test. Returns nullptr where it cannot open.
+inline sqlite3* open_copy_as_castnet_does(const fs::path& store) {
+  const fs::path copy = temp_dir("store_copy") / store.filename();
+  for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+    fs::path from = store.string() + suffix;
+    std::error_code ignored;
+    if (fs::exists(from)) fs::copy_file(from, copy.string() + suffix, ignored);
+  }
   sqlite3* db = nullptr;
-  if (sqlite3_open_v2(store.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(copy.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
     return nullptr;
   }
@@ -30,7 +38,7 @@ inline sqlite3* open_as_castnet_does(const fs::path& store) {
 inline StoreRows store_rows(const fs::path& store) {
   StoreRows rows;
   if (!fs::is_regular_file(store)) return rows;
-  sqlite3* db = open_as_castnet_does(store);
+  sqlite3* db = open_copy_as_castnet_does(store);
   if (!db) return rows;
   auto scalar = [&](const std::string& sql) {
     sqlite3_stmt* st = nullptr;
@@ -48,7 +56,7 @@ inline StoreRows store_rows(const fs::path& store) {
 
 // "ok", or what SQLite says is wrong (its extended code and message, not a guess).
 inline std::string integrity(const fs::path& store) {
-  sqlite3* db = open_as_castnet_does(store);
+  sqlite3* db = open_copy_as_castnet_does(store);
   if (!db) return "cannot open";
   std::string result;
   sqlite3_stmt* st = nullptr;
