@@ -211,6 +211,73 @@ std::vector<double> ExactIndex::kth_distance(std::size_t k, int threads) const {
   return kth;
 }
 
+bool ExactIndex::settle_within(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, double radius,
+                               std::vector<Neighbor>& out) const {
+  out.clear();
+  for (const auto& [a, c] : found.heap)
+    if (double d = x_.distance(input(p), input(c)); d <= radius) out.push_back({input(c), d});
+  std::sort(out.begin(), out.end(), [](const Neighbor& a, const Neighbor& b) {
+    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+  });
+  if (found.heap.size() < keep) {  // every point within the radius was offered, and kept
+    out.resize(std::min(k, out.size()));
+    return true;
+  }
+  if (out.size() < k) return false;  // the heap filled up with points just outside the radius
+  out.resize(k);
+  // As settle(): every point left out has a float distance of at least the heap's largest.
+  return index::space_threshold(out.back().distance, x_.metric) < found.heap.front().first - tolerance(p);
+}
+
+// As kth_distance, with the search bounded by the radius: a face far from every other (a rare
+// person's) stops at the radius rather than searching out to its k-th nearest.
+void ExactIndex::nearest_within_each(std::size_t k, double r, int threads, const NearestVisitor& found) const {
+  index::OneBlasThread one_blas_thread;
+  k = std::min(k, size());
+  const std::size_t keep = k + kSpareNeighbours;
+  if (keep >= size()) return NeighborIndex::nearest_within_each(k, r, threads, found);
+  const double r2 = radius(r).threshold;
+  struct Visitor {
+    const ExactIndex* index;
+    std::size_t keep, q_begin;
+    double r2;
+    std::vector<Candidates> found;  // per query of the block
+    double bound2(std::size_t q) const { return std::min(found[q - q_begin].bound2(keep, index->tolerance(q)), r2 + index->tolerance(q)); }
+    bool done() const { return false; }
+    void tile(const Tile& t) {
+      for (std::size_t row = 0; row < t.m; ++row) {
+        const double limit = r2 + index->tolerance(t.rows[row]);
+        for (std::size_t c = 0; c < t.n; ++c)
+          if (double a = t.approx2(row, c); a <= limit) found[t.rows[row] - q_begin].offer(a, t.cols[c], keep);
+      }
+    }
+  };
+  std::mutex serial;
+  SearchProgress progress("nearest neighbours", size());
+  parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
+    auto [begin, end] = tree_.blocks[b];
+    Visitor v{this, keep, begin, r2, std::vector<Candidates>(end - begin)};
+    search().run(begin, end, v);
+    std::vector<std::vector<Neighbor>> near(end - begin);
+    for (std::size_t p = begin; p < end; ++p) {
+      auto& mine = near[p - begin];
+      if (settle_within(p, v.found[p - begin], k, keep, r, mine)) continue;
+      // Ties at the k-th distance, or a heap filled just outside the radius: unbounded, more candidates.
+      for (std::size_t more = 2 * keep;; more *= 2) {
+        if (more >= size()) {
+          NeighborIndex::nearest(input(p), k, mine);
+          break;
+        }
+        if (try_nearest(p, k, more, false, mine)) break;
+      }
+      mine.erase(std::find_if(mine.begin(), mine.end(), [&](const Neighbor& n) { return n.distance > r; }), mine.end());
+    }
+    std::lock_guard lock(serial);
+    for (std::size_t p = begin; p < end; ++p) found(input(p), near[p - begin]);
+    progress.add(end - begin);
+  }, 1);
+}
+
 namespace {
 enum class Leaves { own, others, all };  // which leaves a pass of pairs_within searches
 }  // namespace

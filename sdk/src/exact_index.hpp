@@ -60,6 +60,7 @@ class ExactIndex final : public NeighborIndex {
   std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads, const WithinVisitor& found) const override;
   std::vector<double> kth_distance(std::size_t k, int threads) const override;
   void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const override;
+  void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found) const override;
   void pairs_within(double radius, int threads, const PairGroups& groups, const PairVisitor& found) const override;
   std::vector<TreeEdge> spanning_forest(std::span<const double> floor, double max_weight, int threads) const override;
 
@@ -119,6 +120,9 @@ class ExactIndex final : public NeighborIndex {
   bool settle(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, bool value_only,
               std::vector<Neighbor>& out) const;
   bool try_nearest(std::size_t p, std::size_t k, std::size_t keep, bool value_only, std::vector<Neighbor>& out) const;
+  // settle() for candidates offered only within the radius (+ the float error): those within it.
+  bool settle_within(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, double radius,
+                     std::vector<Neighbor>& out) const;
 
   const EmbeddingSet& x_;
   Tree tree_;

@@ -71,6 +71,16 @@ void NeighborIndex::nearest(std::size_t i, std::size_t k, std::vector<Neighbor>&
   out.resize(k);
 }
 
+void NeighborIndex::nearest_within_each(std::size_t k, double radius, int, const NearestVisitor& found) const {
+  std::vector<Neighbor> near;
+  for (std::size_t i = 0; i < size(); ++i) {
+    nearest(i, k, near);
+    near.erase(std::find_if(near.begin(), near.end(), [&](const Neighbor& n) { return n.distance > radius; }), near.end());
+    found(i, near);
+    report_every("nearest neighbours", i, size());
+  }
+}
+
 void NeighborIndex::pairs_within(double radius, int, const PairGroups& groups, const PairVisitor& found) const {
   std::vector<std::size_t> hits;
   for (std::size_t i = 0; i < size(); ++i) {

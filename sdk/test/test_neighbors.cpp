@@ -112,6 +112,24 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
     }
   }
 
+  // The bounded k-nearest graph: each point's k nearest within the radius, as brute force ranks
+  // them (ties by index), the calls one at a time and once per point.
+  for (std::size_t k : {std::size_t{1}, std::size_t{6}, std::size_t{33}}) {
+    std::size_t calls = 0;
+    engine->nearest_within_each(k, c.radius, 2, [&](std::size_t i, const std::vector<Neighbor>& near) {
+      ++calls;
+      if (i % 5) return;
+      brute.nearest(i, k, na);
+      na.erase(std::find_if(na.begin(), na.end(), [&](const Neighbor& n) { return n.distance > c.radius; }), na.end());
+      ASSERT_EQ(na.size(), near.size()) << "nearest_within_each k " << k << ", point " << i;
+      for (std::size_t r = 0; r < na.size(); ++r) {
+        ASSERT_EQ(na[r].index, near[r].index) << "nearest_within_each k " << k << ", point " << i << ", rank " << r;
+        ASSERT_EQ(na[r].distance, near[r].distance);
+      }
+    });
+    EXPECT_EQ(calls, x.size()) << "k " << k;
+  }
+
   const PairGroups all;  // every pair
   std::set<std::pair<std::size_t, std::size_t>> pa, pb;
   brute.pairs_within(c.radius, 2, all, [&](std::size_t i, std::size_t j) { pa.emplace(std::min(i, j), std::max(i, j)); });

@@ -67,6 +67,12 @@ class NeighborIndex {
   virtual std::vector<double> kth_distance(std::size_t k, int threads) const;
   // The k nearest points to i (itself included), by distance, then index.
   virtual void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const;
+  // For every point, its k nearest points no farther than radius (itself included), by
+  // distance, then index: found(i, near) once per point, the calls never overlapping, the
+  // search on `threads` workers. A graph of these holds n*k edges however dense the points are
+  // (an anchor's faces), where the pairs within a radius grow with the square of a dense group.
+  using NearestVisitor = std::function<void(std::size_t i, const std::vector<Neighbor>& near)>;
+  virtual void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found) const;
   // Calls found(i, j) once for every unordered pair i != j within radius, in no set order,
   // searching with `threads` workers; it may skip pairs whose points `groups` puts in one group.
   // Calls to groups and found never overlap: they need no lock of their own.
