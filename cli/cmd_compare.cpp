@@ -88,7 +88,7 @@ std::vector<ComparisonRow> compare(const Options& o, const std::vector<Candidate
     FaceStore fs(store);
     Network net = connect_people(fs, session.registry(), session.context(), cand.spec.edges);
     auto rule = session.registry().create<EdgeRule>(PluginKind::edge_rule, cand.spec.edges, session.context());
-    ComparisonRow row{cand.name, net.run.detector, net.run.embedder, net.run.clusterer, evaluate(net, truth, *rule)};
+    ComparisonRow row{cand.name, net.run.detector, net.run.embedder, net.run.clustering(), evaluate(net, truth, *rule)};
     row.peak_mb = peak_mb;
     if (auto x = last_extraction(fs)) set_speed(row, *x, speed_of);
     rows.push_back(row);

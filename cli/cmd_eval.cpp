@@ -23,7 +23,7 @@ void add_eval_command(CLI::App& app, Options& o) {
     StageSpec edges = stages(o).edges;
     Network net = connect_people(store, session.registry(), session.context(), edges);
     auto rule = session.registry().create<EdgeRule>(PluginKind::edge_rule, edges, session.context());
-    ComparisonRow row{"run", net.run.detector, net.run.embedder, net.run.clusterer, evaluate(net, truth, *rule)};
+    ComparisonRow row{"run", net.run.detector, net.run.embedder, net.run.clustering(), evaluate(net, truth, *rule)};
     if (o.markdown) write_comparison_markdown(std::cout, {row});
     else write_comparison_text(std::cout, {row});
   });

@@ -8,7 +8,7 @@ namespace castnet::cli {
 void add_run_command(CLI::App& app, Options& o) {
   auto* run = app.add_subcommand("run", "Extract, cluster and connect: broadcasts (folders, ZIPs, videos) in, OUT/graph.gexf and friends out");
   add_extract_options(run, o);
-  run->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...] (default: the modern preset's chinese-whispers)");
+  add_cluster_options(run, o);
   add_graph_options(run, o);
   add_store_options(run, o);
   run->callback([&o] {

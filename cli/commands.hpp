@@ -16,6 +16,8 @@ struct Options {
   std::string out;
   // Stages as written on the command line; empty: from --pipeline/--preset, else the default.
   std::string detector, embedder, clusterer, edges;
+  std::string constraints;  // --constraints: none, on, or param=value pairs (constraints.hpp)
+  bool full = false;        // --full: cluster every face again, not only new ones
   std::string pipeline;  // a pipeline file
   std::string preset;    // modern or legacy
   std::string store;     // the face store; default OUT/castnet.sqlite
@@ -60,6 +62,7 @@ void gallery_step(const Options& o, const Session& s, const PipelineSpec* spec);
 
 // Options shared by several commands.
 void add_store_options(CLI::App* cmd, Options& o);     // -o, --store, --pipeline, --preset, --threads, -q
+void add_cluster_options(CLI::App* cmd, Options& o);   // --cluster, --constraints
 void add_extract_options(CLI::App* cmd, Options& o);   // INPUT..., -r, --source, --detector, --embedder
 void add_graph_options(CLI::App* cmd, Options& o);     // --edges, --gexf-version, ...
 

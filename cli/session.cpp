@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "castnet/core/constraints.hpp"
 #include "castnet/core/system.hpp"
 #include "castnet/sdk/errors.hpp"
 
@@ -39,7 +40,9 @@ PipelineSpec stages(const Options& o) {
   if (!o.pipeline.empty()) p = load_pipeline_file(o.pipeline);
   if (!o.detector.empty()) p.detector = parse_stage_spec(o.detector);
   if (!o.embedder.empty()) p.embedder = parse_stage_spec(o.embedder);
-  if (!o.clusterer.empty()) p.clusterer = parse_stage_spec(o.clusterer);
+  // A clusterer named on its own runs bare, as its reference does; --constraints adds them.
+  if (!o.clusterer.empty()) p.clusterer = parse_stage_spec(o.clusterer), p.constraints = no_constraints();
+  if (!o.constraints.empty()) p.constraints = parse_constraints_spec(o.constraints);
   if (!o.edges.empty()) p.edges = parse_stage_spec(o.edges);
   return p;
 }
@@ -53,6 +56,15 @@ CLI::Validator decimal_in(double above, double at_most) {
         return ok ? std::string() : fmt::format("takes a decimal number above {} and at most {}, not '{}'", above, at_most, text);
       },
       fmt::format("NUMBER in ({}, {}]", above, at_most));
+}
+
+void add_cluster_options(CLI::App* cmd, Options& o) {
+  cmd->add_option("--cluster", o.clusterer,
+                  "clusterer plugin[:param=value,...], run bare unless --constraints is given (default: the modern preset's chinese-whispers with the face constraints)");
+  cmd->add_option("--constraints", o.constraints,
+                  "the face constraints after the clusterer: none, on, or param=value,... (cannot_link, must_link, merge_distance, same_person, track_overlap)");
+  cmd->add_flag("--full", o.full,
+                "cluster every face again, even where only new faces would be placed (the same stages as the latest clustering)");
 }
 
 void add_store_options(CLI::App* cmd, Options& o) {

@@ -5,6 +5,10 @@
 #include <set>
 #include <tuple>
 
+#include <fmt/format.h>
+
+#include "castnet/sdk/errors.hpp"
+
 #include "constraint_detail.hpp"
 
 namespace castnet {
@@ -23,15 +27,35 @@ const std::vector<ParamSpec>& constraint_params() {
                 "embedding distance below which two faces look like one person (dlib's threshold for ResNet: 0.6): a face in place in the next frame is tracked, two in one frame are one person shown twice",
                 0.0, std::nullopt}
           .above_min(),
-      ParamSpec{"merge_distance", ParamType::real, 0.0,
-                "join clusters whose faces are on average closer than this (average linkage), nearest first, unless they share a frame (0: never)", 0.0,
-                std::nullopt}};
+      ParamSpec{"merge_distance", ParamType::real, 0.6,
+                "join clusters whose faces are on average closer than this (average linkage), nearest first, unless they share a frame (0: never; 0.6 is dlib's same-person distance for ResNet)",
+                0.0, std::nullopt}};
   return specs;
 }
 
-ConstraintOptions constraint_options(const Params& p) {
+StageSpec no_constraints() {
+  return {"constraints", {{"cannot_link", "false"}, {"must_link", "false"}, {"merge_distance", "0"}}};
+}
+
+StageSpec parse_constraints_spec(const std::string& text) {
+  if (text == "none" || text == "off") return no_constraints();
+  if (text == "on") return {"constraints", {}};
+  if (text.find('=') == std::string::npos)
+    throw Error(ExitCode::usage, fmt::format("--constraints takes none, on, or param=value pairs after commas (cannot_link=true,merge_distance=0.5), not '{}'.", text));
+  StageSpec spec = parse_stage_spec("constraints:" + text);
+  validate_params(spec.plugin, constraint_params(), spec.raw);
+  return spec;
+}
+
+ConstraintOptions constraint_options(const StageSpec& spec) {
+  Params p = validate_params("constraints", constraint_params(), spec.raw);
   return {p.boolean("cannot_link"), p.boolean("must_link"), p.real("track_overlap"), p.real("same_person"),
           p.real("merge_distance")};
+}
+
+std::string constraints_key(const StageSpec& spec) {
+  if (!constraint_options(spec).any()) return "none";
+  return canonical_spec("constraints", constraint_params(), validate_params("constraints", constraint_params(), spec.raw));
 }
 
 namespace {

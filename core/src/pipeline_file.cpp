@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 #include <toml++/toml.h>
 
+#include "castnet/core/constraints.hpp"
 #include "castnet/sdk/errors.hpp"
 
 namespace castnet {
@@ -28,6 +29,9 @@ plugin = "dlib-resnet"
 [clusterer]
 plugin = "chinese-whispers"
 threshold = 0.4
+[constraints]
+cannot_link = true
+must_link = true
 merge_distance = 0.6
 [edges]
 plugin = "cooccurrence"
@@ -45,8 +49,10 @@ plugin = "dlib-resnet"
 plugin = "dbscan"
 eps = 0.4
 min_samples = 5
+[constraints]
 cannot_link = false
 must_link = false
+merge_distance = 0
 [edges]
 plugin = "cooccurrence"
 )";
@@ -58,8 +64,10 @@ plugin = "haar"
 plugin = "phash"
 [clusterer]
 plugin = "hash-groups"
+[constraints]
 cannot_link = false
 must_link = false
+merge_distance = 0
 [edges]
 plugin = "cooccurrence"
 )";
@@ -70,10 +78,11 @@ std::string quoted(const std::string& s) {
   return q + "\"";
 }
 
-const std::vector<std::string> kStages = {"detector", "embedder", "clusterer", "edges"};
+const std::vector<std::string> kStages = {"detector", "embedder", "clusterer", "constraints", "edges"};
 
 StageSpec stage_from(const toml::table& t, const std::string& stage, const std::string& source) {
   StageSpec spec;
+  if (stage == "constraints") spec.plugin = "constraints";  // the host's stage: no plugin to name
   for (auto&& [key, node] : t) {
     std::string k(key.str());
     std::string text;
@@ -84,7 +93,7 @@ StageSpec stage_from(const toml::table& t, const std::string& stage, const std::
     else
       throw Error(ExitCode::usage, fmt::format("{}: [{}] {} must be a number, text or true/false, not a {}.", source, stage, k,
                                                node.is_array() ? "list" : "table"));
-    if (k == "plugin") spec.plugin = text;
+    if (k == "plugin" && stage != "constraints") spec.plugin = text;
     else spec.raw[k] = text;
   }
   if (spec.plugin.empty())
@@ -92,7 +101,8 @@ StageSpec stage_from(const toml::table& t, const std::string& stage, const std::
   return spec;
 }
 
-// The tables of `text` over `p`.
+// The tables of `text` over `p`. A [clusterer] without [constraints] runs bare, as its reference
+// does (constraints.hpp).
 PipelineSpec parse_onto(PipelineSpec p, const std::string& text, const std::string& source) {
   toml::table doc;
   try {
@@ -110,8 +120,11 @@ PipelineSpec parse_onto(PipelineSpec p, const std::string& text, const std::stri
     if (stage == "detector") p.detector = s;
     else if (stage == "embedder") p.embedder = s;
     else if (stage == "clusterer") p.clusterer = s;
+    else if (stage == "constraints") p.constraints = s;
     else p.edges = s;
   }
+  if (doc.contains("constraints")) constraint_options(p.constraints);  // said with the file's name if wrong
+  else if (doc.contains("clusterer")) p.constraints = no_constraints();
   return p;
 }
 
@@ -141,13 +154,21 @@ PipelineSpec preset(const std::string& name) {
 }
 
 void write_pipeline_file(std::ostream& out, const std::string& detector, const std::string& embedder,
-                         const std::string& clusterer, const std::string& edges) {
+                         const std::string& clusterer, const std::string& constraints, const std::string& edges) {
   out << "# The pipeline this output was made with: castnet run FRAMES -o OUT --pipeline pipeline.toml\n";
-  const std::pair<const char*, const std::string*> stages[] = {
-      {"detector", &detector}, {"embedder", &embedder}, {"clusterer", &clusterer}, {"edges", &edges}};
+  // "" is a clustering of schema 3, whose clusterer key holds the constraints: no table of their own.
+  const std::string none = canonical_spec("constraints", constraint_params(), validate_params("constraints", constraint_params(), no_constraints().raw));
+  const std::string& constraints_table = constraints == "none" ? none : constraints;
+  const std::pair<const char*, const std::string*> stages[] = {{"detector", &detector},
+                                                               {"embedder", &embedder},
+                                                               {"clusterer", &clusterer},
+                                                               {"constraints", &constraints_table},
+                                                               {"edges", &edges}};
   for (const auto& [name, key] : stages) {
+    if (key->empty()) continue;
     StageSpec s = parse_stage_spec(*key);
-    out << "[" << name << "]\n" << "plugin = " << quoted(s.plugin) << "\n";
+    out << "[" << name << "]\n";
+    if (std::string(name) != "constraints") out << "plugin = " << quoted(s.plugin) << "\n";
     for (const auto& [k, v] : s.raw) {
       // Canonical values are numbers, booleans or words; quote what is not a TOML number or bool.
       bool bare = v == "true" || v == "false";

@@ -1,6 +1,5 @@
 #include "castnet/core/registry.hpp"
 
-#include "castnet/core/constraints.hpp"
 
 #include <dlfcn.h>
 
@@ -102,11 +101,6 @@ void PluginRegistry::load(const fs::path& path) {
                                       path.string(), to_string(d.kind), d.name));
       continue;
     }
-    // Every clusterer takes the face constraints, applied by the host after it (constraints.hpp).
-    if (d.kind == PluginKind::clusterer)
-      for (const auto& c : constraint_params())
-        if (std::none_of(d.params.begin(), d.params.end(), [&](const ParamSpec& p) { return p.name == c.name; }))
-          d.params.push_back(c);
     descriptors_.push_back(std::move(d));
     owner_.push_back(library);
   }

@@ -259,8 +259,8 @@ EmbeddingSet FaceStore::embeddings(const std::vector<StoredFace>& fs, const std:
 std::int64_t FaceStore::save_clustering(const ClusteringRun& run, const std::vector<std::int64_t>& face_ids,
                                         const Clustering& c) {
   Transaction tx(db_);
-  Statement ins(db_, "INSERT INTO clusterings(detector, embedder, clusterer) VALUES(?,?,?) RETURNING id");
-  ins.bind(1, run.detector).bind(2, run.embedder).bind(3, run.clusterer);
+  Statement ins(db_, "INSERT INTO clusterings(detector, embedder, clusterer, constraints) VALUES(?,?,?,?) RETURNING id");
+  ins.bind(1, run.detector).bind(2, run.embedder).bind(3, run.clusterer).bind(4, run.constraints);
   if (!ins.step()) throw Error(ExitCode::store, "The face store did not return a clustering id.");
   std::int64_t id = ins.integer(0);
   ins.run();
@@ -271,17 +271,25 @@ std::int64_t FaceStore::save_clustering(const ClusteringRun& run, const std::vec
     if (i < c.outlier_scores.size()) lab.bind(5, c.outlier_scores[i]);
     lab.run();
   }
+  // The lowest person number no clustering has given (person_numbers.hpp), with the labels: a
+  // clustering cut short gives none.
+  int first_free = 0;
+  for (int l : c.labels) first_free = std::max(first_free, l + 1);
+  Statement numbers(db_, "INSERT INTO meta(key, value) VALUES('people.first_free', ?) ON CONFLICT(key) DO UPDATE SET "
+                         "value = MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))");
+  numbers.bind(1, std::to_string(first_free)).run();
   tx.commit();
   return id;
 }
 
 std::optional<ClusteringRun> FaceStore::latest_clustering() const {
-  Statement q(db_, "SELECT id, detector, embedder, clusterer FROM clusterings ORDER BY id DESC LIMIT 1");
+  Statement q(db_, "SELECT id, detector, embedder, clusterer, constraints FROM clusterings ORDER BY id DESC LIMIT 1");
   if (!q.step()) return std::nullopt;
-  return ClusteringRun{q.integer(0), q.text(1), q.text(2), q.text(3)};
+  return ClusteringRun{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4)};
 }
 
-Clustering FaceStore::clustering(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const {
+Clustering FaceStore::clustering(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids,
+                                 std::vector<char>* unlabelled) const {
   Statement q(db_, "SELECT face_id, label, probability, outlier_score FROM labels WHERE clustering_id=?");
   q.bind(1, clustering_id);
   struct Row { int label; std::optional<double> probability, outlier; };
@@ -294,8 +302,10 @@ Clustering FaceStore::clustering(std::int64_t clustering_id, const std::vector<s
     by_face[q.integer(0)] = r;
   }
   Clustering out;
+  if (unlabelled) unlabelled->clear();
   for (auto id : face_ids) {
     auto it = by_face.find(id);
+    if (unlabelled) unlabelled->push_back(it == by_face.end());
     out.labels.push_back(it == by_face.end() ? -1 : it->second.label);
     if (has_probability) out.probabilities.push_back(it == by_face.end() ? 0.0 : it->second.probability.value_or(0.0));
     if (has_outlier) out.outlier_scores.push_back(it == by_face.end() ? 0.0 : it->second.outlier.value_or(0.0));

@@ -12,7 +12,7 @@ namespace castnet::detail {
 
 namespace {
 
-constexpr const char* kSchemaVersion = "3";
+constexpr const char* kSchemaVersion = "4";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -38,9 +38,11 @@ CREATE TABLE IF NOT EXISTS faces(
 CREATE TABLE IF NOT EXISTS embeddings(
   face_id INTEGER NOT NULL REFERENCES faces(id), embedder TEXT NOT NULL, dim INTEGER NOT NULL,
   metric TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY(face_id, embedder));
+-- constraints: the face constraints' key, "none", or '' for a clustering of schema 3 or before,
+-- whose clusterer key holds them.
 CREATE TABLE IF NOT EXISTS clusterings(
   id INTEGER PRIMARY KEY, detector TEXT NOT NULL, embedder TEXT NOT NULL, clusterer TEXT NOT NULL,
-  created TEXT DEFAULT CURRENT_TIMESTAMP);
+  created TEXT DEFAULT CURRENT_TIMESTAMP, constraints TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS labels(
   clustering_id INTEGER NOT NULL REFERENCES clusterings(id), face_id INTEGER NOT NULL,
   label INTEGER NOT NULL, probability REAL, outlier_score REAL, PRIMARY KEY(clustering_id, face_id));
@@ -63,6 +65,11 @@ CREATE TABLE IF NOT EXISTS gallery(
 constexpr const char* kUpgradeFrom2 = R"sql(
 ALTER TABLE frames ADD COLUMN broadcast_id INTEGER REFERENCES broadcasts(id);
 ALTER TABLE frames ADD COLUMN seconds REAL;
+)sql";
+
+// Schema 3 kept the face constraints in the clusterer's key; 4 keeps them beside it.
+constexpr const char* kUpgradeFrom3 = R"sql(
+ALTER TABLE clusterings ADD COLUMN constraints TEXT NOT NULL DEFAULT '';
 )sql";
 
 void exec(sqlite3* db, const std::string& sql) {
@@ -90,19 +97,24 @@ std::optional<std::string> schema_version(sqlite3* db) {
   return q.text(0);
 }
 
-void upgrade_from_2(sqlite3* db, const std::filesystem::path& path) {
+// The frames of a schema-2 store, one folder's, become one broadcast named after the folder.
+void add_the_one_broadcast(sqlite3* db) {
+  Statement first(db, "SELECT location FROM frames ORDER BY seq LIMIT 1");
+  if (!first.step()) return;
+  std::filesystem::path folder = std::filesystem::path(first.text(0)).parent_path();
+  Statement ins(db, "INSERT INTO broadcasts(name, source, input) VALUES(?, 'folder', ?)");
+  ins.bind(1, folder.filename().string()).bind(2, folder.string()).run();
+  exec(db, "UPDATE frames SET broadcast_id = (SELECT id FROM broadcasts LIMIT 1)");
+}
+
+// One transaction from schema 2 or 3 to this one: a failure leaves the store as it was.
+void upgrade(sqlite3* db, const std::string& from) {
   exec(db, "BEGIN IMMEDIATE");
   try {
-    exec(db, kUpgradeFrom2);
+    if (from == "2") exec(db, kUpgradeFrom2);
+    exec(db, kUpgradeFrom3);
     exec(db, kSchema);
-    // The folder the frames came from names the one broadcast.
-    Statement first(db, "SELECT location FROM frames ORDER BY seq LIMIT 1");
-    if (first.step()) {
-      std::filesystem::path folder = std::filesystem::path(first.text(0)).parent_path();
-      Statement ins(db, "INSERT INTO broadcasts(name, source, input) VALUES(?, 'folder', ?)");
-      ins.bind(1, folder.filename().string()).bind(2, folder.string()).run();
-      exec(db, "UPDATE frames SET broadcast_id = (SELECT id FROM broadcasts LIMIT 1)");
-    }
+    if (from == "2") add_the_one_broadcast(db);
     exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion));
     exec(db, "COMMIT");
   } catch (...) {
@@ -121,7 +133,11 @@ void create_or_upgrade(sqlite3* db, const std::filesystem::path& path) {
     if (e.code() != ExitCode::store) throw;  // unwritable, disk full: said as such
     throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
   }
-  if (version == std::string("2")) return upgrade_from_2(db, path);
+  if (version == std::string("2")) return upgrade(db, "2");
+  if (version == std::string("3")) {
+    require_tables(db, path);
+    return upgrade(db, "3");
+  }
   if (version && *version != kSchemaVersion)
     throw Error(ExitCode::store, fmt::format("The face store {} has schema version {}, this castnet reads version {}; use a new output folder.",
                                              path.string(), *version, kSchemaVersion));

@@ -49,13 +49,14 @@ void write_outputs(const fs::path& out, const Network& net, const FaceCrops& cro
   write_file(out / "nodes.csv", [&](std::ostream& o) { write_nodes_csv(o, net.graph); });
   write_file(out / "edges.csv", [&](std::ostream& o) { write_edges_csv(o, net.graph); });
   std::ostringstream record;
-  write_pipeline_file(record, net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key);
+  write_pipeline_file(record, net.run.detector, net.run.embedder, net.run.clusterer, net.run.constraints, net.edge_rule_key);
   write_file(out / "pipeline.toml", [&](std::ostream& o) { o << record.str(); });
 
   Timeline timeline = timeline_of(net, opt.frame_interval);
   GexfOptions gexf{opt.gexf_version,
-                   fmt::format("Faces that appear together on screen. Detector {}, embedder {}, clusterer {}, edge rule {}. Node image: {}.",
-                               net.run.detector, net.run.embedder, net.run.clusterer, net.edge_rule_key,
+                   fmt::format("Faces that appear together on screen. Detector {}, embedder {}, clusterer {}, face constraints {}, edge rule {}. Node image: {}.",
+                               net.run.detector, net.run.embedder, net.run.clusterer,
+                               net.run.constraints.empty() ? "in the clusterer's key" : net.run.constraints, net.edge_rule_key,
                                describe(opt.node_image))};
   std::ostringstream static_gexf;
   write_gexf(static_gexf, net.graph, gexf, &timeline);

@@ -95,10 +95,13 @@ TEST_F(BadInput, UnknownPluginAndBadParameters) {
       {"--cluster dbscan:eps=-0.5", "parameter 'eps' takes number above 0, not '-0.5'"},
       {"--cluster dbscan:eps=0", "parameter 'eps' takes number above 0, not '0'"},  // a radius of 0 means nothing
       {"--detector dlib-hog:upsample=lots", "parameter 'upsample' takes integer from 0 to 4, not 'lots'"},
-      // The constraints every clusterer takes are checked as its own parameters are.
-      {"--cluster chinese-whispers:track_overlap=0", "chinese-whispers: parameter 'track_overlap' takes number above 0"},
-      {"--cluster hdbscan:cannot_link=maybe", "hdbscan: parameter 'cannot_link' takes"},
-      {"--cluster dbscan:merge_distance=-1", "dbscan: parameter 'merge_distance' takes number"},
+      // The face constraints, a stage of their own, are checked as a plugin's parameters are;
+      // no clusterer takes them any more.
+      {"--constraints track_overlap=0", "constraints: parameter 'track_overlap' takes number above 0"},
+      {"--constraints cannot_link=maybe", "constraints: parameter 'cannot_link' takes"},
+      {"--constraints merge_distance=-1", "constraints: parameter 'merge_distance' takes number"},
+      {"--constraints maybe", "--constraints takes none, on, or param=value pairs"},
+      {"--cluster dbscan:cannot_link=false", "dbscan has no parameter 'cannot_link'"},
       {"--detector dlib-hog:small_faces=sometimes", "dlib-hog: parameter 'small_faces' takes"},
   };
   for (const auto& [stage, sentence] : cases) {

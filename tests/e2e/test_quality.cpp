@@ -151,7 +151,7 @@ TEST(Quality, LookAlikesStayApartOnDlibsCollageOfFourBaldActors) {
   CASTNET_REQUIRE_MODELS();
   auto dir = folder_with_group_photo("quality_collage", "dl_bald_guys.jpg");
   auto r = test::castnet_cli(fmt::format("run {0}/in -o {0}/out --quiet --threads 2 "
-                                         "--cluster chinese-whispers:threshold=0.4,merge_distance=0.6,cannot_link=false",
+                                         "--cluster chinese-whispers:threshold=0.4 --constraints cannot_link=false",
                                          dir.string()));
   ASSERT_EQ(r.code, 0) << r.output;
   auto run = latest_clustering(dir / "out/castnet.sqlite");

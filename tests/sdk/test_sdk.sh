@@ -26,7 +26,7 @@ if [ -d "$frames" ] && [ -f "$models/dlib_face_recognition_resnet_model_v1.dat" 
   for n in 000030 000035 000040 000048 000050; do cp "$frames/SHOW_20230313_083000_demo-$n.jpg" "$work/frames/"; done
   "$castnet" extract "$work/frames" -o "$work/out" --quiet > /dev/null
   out=$("$castnet" cluster -o "$work/out" --cluster leader:threshold=0.6)
-  echo "$out" | grep -q '^cluster: 5 faces, 2 clusters, 0 noise (leader:cannot_link=true,merge_distance=0,must_link=true,same_person=0.6,threshold=0.6,track_overlap=0.5)$' || { echo "FAIL: $out"; exit 1; }
+  echo "$out" | grep -q '^cluster: 5 faces, 2 clusters, 0 noise (leader:threshold=0.6)$' || { echo "FAIL: $out"; exit 1; }
 else
   echo "skipping the clustering run: ../shared frames or the dlib models are absent"
 fi

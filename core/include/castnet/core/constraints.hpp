@@ -17,11 +17,15 @@
 //    average their faces stay within the embedder's same-person distance, while a single pair of
 //    two look-alikes' faces may not.
 //
-// Every clusterer takes these as parameters (declared here, once, and added to each clusterer's
-// own by the registry), so `--cluster dbscan:cannot_link=false` and a pipeline file's
-// [clusterer] table switch them like any other parameter, and the clustering's key records them.
+// They are a stage of their own, after the clusterer: `--constraints` (`none`, `on`, or
+// `cannot_link=true,merge_distance=0.5,...`) and a pipeline file's [constraints] table, declared
+// once here and validated like a plugin's parameters. The store keeps their key beside the
+// clusterer's. A clusterer named without them (`--cluster dbscan:eps=0.4,min_samples=5`, or a
+// pipeline file's [clusterer] without [constraints]) runs bare and means what its reference
+// means; the modern preset turns them on.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "castnet/sdk/embeddings.hpp"
@@ -35,13 +39,20 @@ struct ConstraintOptions {
   bool must_link = true;
   double track_overlap = 0.5;   // intersection over union of the two boxes
   double same_person = 0.6;     // in the embedder's distance (dlib's same-person threshold for ResNet)
-  double merge_distance = 0.0;  // join clusters whose faces are on average closer (0: never)
+  double merge_distance = 0.6;  // join clusters whose faces are on average closer (0: never)
   bool any() const { return cannot_link || must_link || merge_distance > 0; }
 };
 
-// The parameters every clusterer takes, and their values from a clusterer's validated params.
+// The stage's parameters, and its spec as written (plugin "constraints"): `none` (or `off`)
+// switches every step off, `on` takes every default, otherwise param=value pairs over the
+// defaults. Throws Error(usage) with one sentence for anything else.
 const std::vector<ParamSpec>& constraint_params();
-ConstraintOptions constraint_options(const Params& clusterer_params);
+StageSpec parse_constraints_spec(const std::string& text);
+StageSpec no_constraints();
+// Validated options; the key the store keeps: "none" when no step is on, else the canonical
+// `constraints:cannot_link=true,...`.
+ConstraintOptions constraint_options(const StageSpec& spec);
+std::string constraints_key(const StageSpec& spec);
 
 // Where a face was seen: its frame (unique id), the frame's place in its broadcast, its box.
 struct FacePlace {

@@ -1,4 +1,4 @@
-// Pipeline files: the four stages and their parameters in TOML, e.g.
+// Pipeline files: the stages and their parameters in TOML, e.g.
 //
 //     [detector]
 //     plugin = "dlib-hog"
@@ -6,8 +6,11 @@
 //     [clusterer]
 //     plugin = "dbscan"
 //     eps = 0.4
+//     [constraints]
+//     cannot_link = true
 //
-// A missing table keeps the default stage. Presets are pipeline files built in: `modern` (the
+// A missing table keeps the default stage, except that a [clusterer] without [constraints] runs
+// without the face constraints (constraints.hpp). Presets are pipeline files built in: `modern` (the
 // default: small faces, constraints, Chinese whispers; docs/quality.md), `seed` (the GDELT 2023
 // pipeline, equal to face_recognition + scikit-learn) and `legacy` (Haar + perceptual hash +
 // hash groups).
@@ -23,6 +26,7 @@ namespace castnet {
 
 struct PipelineSpec {
   StageSpec detector, embedder, clusterer, edges;
+  StageSpec constraints;  // plugin "constraints": the host's face constraints, not a plugin
 };
 
 // What castnet runs when no stage is named: the `modern` preset.
@@ -37,8 +41,9 @@ PipelineSpec preset(const std::string& name);
 std::vector<std::string> preset_names();
 
 // Writes the canonical stage keys (`dbscan:eps=0.4,min_samples=5`) as a pipeline file that
-// reproduces the run: every parameter, defaults included.
+// reproduces the run: every parameter, defaults included. constraints: the stored key ("none",
+// `constraints:...`, or "" for a clustering whose clusterer key holds them).
 void write_pipeline_file(std::ostream& out, const std::string& detector, const std::string& embedder,
-                         const std::string& clusterer, const std::string& edges);
+                         const std::string& clusterer, const std::string& constraints, const std::string& edges);
 
 }  // namespace castnet

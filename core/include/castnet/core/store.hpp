@@ -64,6 +64,9 @@ struct FrameResult {  // what extraction produced for one frame
 struct ClusteringRun {
   std::int64_t id = 0;
   std::string detector, embedder, clusterer;
+  std::string constraints;  // "none", the face constraints' key, or "" (before schema 4: in the clusterer's key)
+  // The clusterer's key, and the constraints' where there are any: what a table row names.
+  std::string clustering() const { return constraints.empty() || constraints == "none" ? clusterer : clusterer + " + " + constraints; }
 };
 
 // What a user said about people (`castnet people`), kept as a fact about faces, so that it holds
@@ -126,8 +129,10 @@ class FaceStore {
   std::int64_t save_clustering(const ClusteringRun& run, const std::vector<std::int64_t>& face_ids,
                                const Clustering& clustering);
   std::optional<ClusteringRun> latest_clustering() const;
-  // What save_clustering stored, for these faces (-1 for a face it did not label).
-  Clustering clustering(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids) const;
+  // What save_clustering stored, for these faces (-1 for a face it did not label, and
+  // (*unlabelled)[k] true where it did not: a face extracted since).
+  Clustering clustering(std::int64_t clustering_id, const std::vector<std::int64_t>& face_ids,
+                        std::vector<char>* unlabelled = nullptr) const;
 
   // Adds what another store holds (a shard of the same run): broadcasts, frames, detections,
   // faces and embeddings, matched by input and frame location; what is here already stays.
