@@ -112,6 +112,8 @@ INSERT INTO detections VALUES(1, 'det', 'emb', 1, NULL);
 INSERT INTO detections VALUES(2, 'det', 'emb', 0, NULL);
 INSERT INTO faces VALUES(7, 1, 'det', 0, 10, 20, 30, 40, 0.9, '');
 INSERT INTO embeddings VALUES(7, 'emb', 1, 'euclidean', X'0000803F');
+INSERT INTO clusterings VALUES(1, 'det', 'emb', 'dbscan:cannot_link=true,eps=0.4', '2024-01-01 00:00:00');
+INSERT INTO labels VALUES(1, 7, 3, NULL, NULL);
 )sql";
 
 TEST(FaceStore, UpgradesAStoreOfSchema2InPlaceLosingNothing) {
@@ -134,9 +136,39 @@ TEST(FaceStore, UpgradesAStoreOfSchema2InPlaceLosingNothing) {
   ASSERT_EQ(faces.size(), 1u);
   EXPECT_EQ(faces[0].id, 7);
   EXPECT_FLOAT_EQ(store.embeddings(faces, "emb").row(0)[0], 1.0f);
+  auto run = store.latest_clustering();
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->clusterer, "dbscan:cannot_link=true,eps=0.4");
+  EXPECT_EQ(run->constraints, "") << "before schema 4 the clusterer's key held the constraints";
+  EXPECT_EQ(store.clustering(run->id, {7}).labels, std::vector<int>{3});
+  EXPECT_EQ(store.meta("schema_version"), "4");
   // Opened again: already upgraded, nothing changes.
   FaceStore again(path);
   EXPECT_EQ(again.broadcasts().size(), 1u);
+}
+
+// Schema 3 kept the face constraints in the clusterer's key; 4 has a column for them.
+TEST(FaceStore, UpgradesAStoreOfSchema3KeepingItsClusterings) {
+  auto path = fresh("castnet_store_v3.sqlite");
+  std::int64_t id = 0;
+  {
+    FaceStore store(path);
+    id = store.save_clustering({0, "det", "emb", "chinese-whispers:cannot_link=true,threshold=0.4", ""}, {}, {});
+  }
+  ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+                                  "c.executescript('ALTER TABLE clusterings DROP COLUMN constraints; "
+                                  "UPDATE meta SET value=3 WHERE key=\\'schema_version\\''); c.commit()\" {}",
+                                  test::python(), path.string())),
+            0);
+  FaceStore store(path);
+  EXPECT_EQ(store.meta("schema_version"), "4");
+  auto run = store.latest_clustering();
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->id, id);
+  EXPECT_EQ(run->clusterer, "chinese-whispers:cannot_link=true,threshold=0.4");
+  EXPECT_EQ(run->constraints, "");
+  EXPECT_EQ(store.save_clustering({0, "det", "emb", "dbscan:eps=0.4", "none"}, {}, {}), id + 1);
+  EXPECT_EQ(store.latest_clustering()->constraints, "none");
 }
 
 TEST(FaceStore, RefusesAFileThatIsNotAStore) {
