@@ -22,12 +22,6 @@ double distance_to(const EmbeddingSet& x, const Unit& u, const std::vector<doubl
   return distance(u.centroid.data(), centre.data(), x.dim, x.metric);
 }
 
-std::vector<double> centroid_of_units(const EmbeddingSet& x, const std::vector<Unit>& units, const std::vector<std::size_t>& which) {
-  std::vector<std::size_t> faces;
-  for (std::size_t u : which) faces.insert(faces.end(), units[u].faces.begin(), units[u].faces.end());
-  return centroid_of(x, faces);
-}
-
 // One part per seed; the other units join nearest first (see split_part).
 std::vector<std::vector<std::size_t>> seeded_split(const EmbeddingSet& x, const std::vector<Unit>& units,
                                                    const std::vector<std::size_t>& members, const std::vector<std::size_t>& seeds) {
@@ -71,46 +65,80 @@ std::vector<std::vector<std::size_t>> seeded_split(const EmbeddingSet& x, const 
   return out;
 }
 
+// A frame holding two or more of a cluster's units, and how far apart the farthest two lie.
+struct Clash {
+  double spread;
+  std::int64_t frame;
+  std::vector<std::size_t> units;
+};
+
+// The frames where two or more of `members` meet, widest first (then by frame).
+std::vector<Clash> clashes_of(const EmbeddingSet& x, const std::vector<Unit>& units, const std::vector<std::size_t>& members) {
+  std::map<std::int64_t, std::vector<std::size_t>> in_frame;
+  for (std::size_t u : members)
+    for (std::int64_t f : units[u].frames) in_frame[f].push_back(u);
+  std::vector<Clash> out;
+  for (auto& [frame, us] : in_frame) {
+    if (us.size() < 2) continue;
+    double spread = -1;
+    for (std::size_t i = 0; i < us.size(); ++i)
+      for (std::size_t j = i + 1; j < us.size(); ++j) spread = std::max(spread, distance_to(x, units[us[i]], units[us[j]].centroid));
+    out.push_back({spread, frame, std::move(us)});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const Clash& a, const Clash& b) { return a.spread > b.spread; });
+  return out;
+}
+
+// Every clash is one person shown twice (a presenter on the studio screen behind them): in each
+// frame, widest first, the units farther from the cluster's centre leave, each alone, and the
+// centre moves as they go. One pass over the clashes, so a cluster with thousands of such
+// frames (an anchor's year) costs what its faces do.
+void remove_second_showings(const EmbeddingSet& x, const std::vector<Unit>& units, const std::vector<Clash>& clashes,
+                            std::vector<std::size_t>& members, std::vector<std::vector<std::size_t>>& parts) {
+  std::vector<double> sum(x.dim, 0.0);
+  double faces = 0;
+  for (std::size_t u : members) {
+    for (std::size_t d = 0; d < x.dim; ++d) sum[d] += units[u].centroid[d] * double(units[u].faces.size());
+    faces += double(units[u].faces.size());
+  }
+  std::set<std::size_t> gone;
+  for (const Clash& c : clashes) {
+    std::vector<std::size_t> here;
+    for (std::size_t u : c.units)
+      if (!gone.count(u)) here.push_back(u);
+    if (here.size() < 2) continue;
+    auto centre = centre_of_sum(sum, faces, x.metric);
+    auto nearest = *std::min_element(here.begin(), here.end(), [&](auto a, auto b) {
+      return distance_to(x, units[a], centre) < distance_to(x, units[b], centre);
+    });
+    for (std::size_t u : here) {
+      if (u == nearest) continue;
+      gone.insert(u);
+      parts.push_back({u});
+      for (std::size_t d = 0; d < x.dim; ++d) sum[d] -= units[u].centroid[d] * double(units[u].faces.size());
+      faces -= double(units[u].faces.size());
+    }
+  }
+  members.erase(std::remove_if(members.begin(), members.end(), [&](std::size_t u) { return gone.count(u) > 0; }), members.end());
+}
+
 // Splits the units `members` of one cluster until no part holds two faces of one frame. The
 // frame whose faces lie farthest apart decides how:
-//  - faces that still look alike (within `same_person`) are one person shown twice (a presenter
-//    on the studio screen behind them): the ones farther from the cluster's centre leave, alone;
+//  - faces that still look alike (within `same_person`) are one person shown twice: then every
+//    clash is (remove_second_showings);
 //  - otherwise they are different people and seed one part each. Every other unit joins, nearest
 //    first, the part with the nearest centre that lacks its frames (COP-k-means' rule), or founds
 //    one; a part's centre moves as units join. One pass, not iterated to convergence: iterating
 //    cuts a person with many faces in two halves.
 void split_part(const EmbeddingSet& x, const std::vector<Unit>& units, std::vector<std::size_t> members, double same_person,
                 std::vector<std::vector<std::size_t>>& parts) {
-  std::map<std::int64_t, std::vector<std::size_t>> in_frame;
-  for (std::size_t u : members)
-    for (std::int64_t f : units[u].frames) in_frame[f].push_back(u);
-  const std::vector<std::size_t>* widest = nullptr;
-  double spread = -1;
-  for (const auto& [frame, us] : in_frame)
-    for (std::size_t i = 0; i < us.size(); ++i)
-      for (std::size_t j = i + 1; j < us.size(); ++j)
-        if (double d = distance_to(x, units[us[i]], units[us[j]].centroid); d > spread) spread = d, widest = &us;
-  if (!widest) {
+  auto clashes = clashes_of(x, units, members);
+  if (!clashes.empty() && clashes.front().spread < same_person) remove_second_showings(x, units, clashes, members, parts);
+  if (clashes.empty() || clashes.front().spread < same_person) {
     parts.push_back(std::move(members));
     return;
   }
-  std::vector<std::vector<std::size_t>> groups;
-  if (spread < same_person) {
-    auto centre = centroid_of_units(x, units, members);
-    auto nearest = *std::min_element(widest->begin(), widest->end(), [&](auto a, auto b) {
-      return distance_to(x, units[a], centre) < distance_to(x, units[b], centre);
-    });
-    std::set<std::size_t> leave;
-    for (std::size_t u : *widest)
-      if (u != nearest) leave.insert(u);
-    groups.emplace_back();
-    for (std::size_t u : members)
-      if (!leave.count(u)) groups.back().push_back(u);
-    for (std::size_t u : leave) groups.push_back({u});
-  } else {
-    groups = seeded_split(x, units, members, *widest);
-  }
-  for (auto& g : groups) split_part(x, units, std::move(g), same_person, parts);
+  for (auto& g : seeded_split(x, units, members, clashes.front().units)) split_part(x, units, std::move(g), same_person, parts);
 }
 
 }  // namespace

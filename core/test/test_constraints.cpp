@@ -62,6 +62,25 @@ TEST(Constraints, CannotLinkPeelsOnlyTheOddFaceOfOnePerson) {
   EXPECT_EQ(size[labels[0]], 30);  // the person is not cut in halves
 }
 
+// An anchor on the studio screen behind themself in many frames: each second showing leaves
+// alone (the one nearer the person's centre stays), in one pass over the frames. Before, each
+// frame was a level of recursion holding a copy of the cluster: memory grew with frames x faces.
+TEST(Constraints, CannotLinkPeelsEverySecondShowingOfAnAnchorInOnePass) {
+  Scene s;
+  const long frames = 3000;
+  for (long f = 0; f < frames; ++f) s.face(f, 0.001 * double(f % 50), 0.001 * double(f % 30), 0, 0);
+  for (long f = 0; f < frames; f += 3) s.face(f, 0.2, 0.2, 0, 300);  // on the screen, a little off
+  auto labels = s.labels;
+  auto summary = apply_constraints(s.where, s.x, labels, only_cannot_link());
+  EXPECT_EQ(summary.split_clusters, 1u);
+  EXPECT_TRUE(one_face_per_frame(s, labels));
+  for (long f = 0; f < frames; ++f) EXPECT_EQ(labels[std::size_t(f)], labels[0]) << "the anchor stays whole, frame " << f;
+  std::set<int> peeled;
+  for (std::size_t i = std::size_t(frames); i < labels.size(); ++i) peeled.insert(labels[i]);
+  EXPECT_EQ(peeled.size(), labels.size() - std::size_t(frames)) << "each second showing alone";
+  EXPECT_FALSE(peeled.count(labels[0]));
+}
+
 TEST(Constraints, CannotLinkResolvesThreeFacesOfOneFrame) {
   Scene s;
   for (long f = 0; f < 6; ++f)
