@@ -59,9 +59,18 @@ void cluster_step(const Options& o, const Session& session) {
   auto last = last_extraction(store);
   if (!last) throw Error(ExitCode::store, fmt::format("The face store in {} has no extraction yet; run `castnet extract` first.", o.out));
   ClusterProgress progress(o.quiet);
+  PipelineSpec p = stages(o);
   ClusterSummary s = cluster_faces(store, session.registry(), session.context(), last->detector_key, last->embedder_key,
-                                   stages(o).clusterer);
-  fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise, s.clusterer_key);
+                                   p.clusterer, p.constraints, o.full);
+  const std::string key = ClusteringRun{0, "", "", s.clusterer_key, s.constraints_key}.clustering();
+  if (s.unchanged) fmt::print("cluster: no face since the last clustering with these stages; it stands (--full clusters again)\n");
+  if (s.incremental)
+    fmt::print("cluster: {} new faces: {} joined people clustered before, the rest are {} new people; every other face keeps its person (--full clusters all again)\n",
+               s.new_faces, s.joined, s.new_people);
+  if (s.look_alike)
+    fmt::print("cluster: {} groups of new faces look like two or more people clustered before; `castnet cluster --full` weighs what they say\n",
+               s.look_alike);
+  fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise, key);
   const ConstraintSummary& c = s.constraints;
   if (c.tracks || c.changed())
     fmt::print("constraints: {} tracks ({} noise faces joined, {} clusters merged), {} clusters split at a frame holding two of their faces\n",
@@ -70,7 +79,7 @@ void cluster_step(const Options& o, const Session& session) {
 
 void add_cluster_command(CLI::App& app, Options& o) {
   auto* cl = app.add_subcommand("cluster", "Cluster the stored embeddings again, without detecting");
-  cl->add_option("--cluster", o.clusterer, "clusterer plugin[:param=value,...] (default: the modern preset's chinese-whispers)");
+  add_cluster_options(cl, o);
   add_store_options(cl, o);
   cl->callback([&o] { cluster_step(o, Session()); });
 }

@@ -12,30 +12,6 @@
 namespace castnet::constraint_detail {
 namespace {
 
-// Average linkage between two clusters: the sum and count of their faces' distances, over at
-// most kLinkSample faces of each (evenly spaced), so that two large clusters cost no more than
-// two small ones.
-constexpr std::size_t kLinkSample = 200;
-
-struct Link {
-  double sum = 0, count = 0;
-  double mean() const { return sum / count; }
-};
-
-Link average_link(const EmbeddingSet& x, const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
-  auto sample = [](const std::vector<std::size_t>& v) {
-    if (v.size() <= kLinkSample) return v;
-    std::vector<std::size_t> s;
-    for (std::size_t k = 0; k < kLinkSample; ++k) s.push_back(v[k * v.size() / kLinkSample]);
-    return s;
-  };
-  Link l;
-  for (std::size_t i : sample(a))
-    for (std::size_t j : sample(b)) l.sum += x.distance(i, j), l.count += 1;
-  double scale = double(a.size()) * double(b.size()) / l.count;  // as if every pair had been measured
-  return {l.sum * scale, l.count * scale};
-}
-
 // The clusters as the join goes: each one's faces, frames and embedding sum (for its centre), and
 // its links to the others it may join (kept on both sides; none to a cluster it shares a frame
 // with when cannot-link holds), with every link also queued nearest first. A queued link that
@@ -126,6 +102,20 @@ struct Joining {
 };
 
 }  // namespace
+
+Link average_link(const EmbeddingSet& x, const std::vector<std::size_t>& a, const std::vector<std::size_t>& b) {
+  auto sample = [](const std::vector<std::size_t>& v) {
+    if (v.size() <= kLinkSample) return v;
+    std::vector<std::size_t> s;
+    for (std::size_t k = 0; k < kLinkSample; ++k) s.push_back(v[k * v.size() / kLinkSample]);
+    return s;
+  };
+  Link l;
+  for (std::size_t i : sample(a))
+    for (std::size_t j : sample(b)) l.sum += x.distance(i, j), l.count += 1;
+  double scale = double(a.size()) * double(b.size()) / l.count;  // as if every pair had been measured
+  return {l.sum * scale, l.count * scale};
+}
 
 // Average-linkage agglomeration (UPGMA) of whole clusters, nearest first, down to `radius`, never
 // joining two that share a frame when cannot-link holds.

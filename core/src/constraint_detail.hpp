@@ -60,6 +60,16 @@ inline std::map<int, std::vector<std::size_t>> faces_by_label(const std::vector<
   return clusters;
 }
 
+// Average linkage between two clusters: the sum and count of their faces' distances, over at
+// most kLinkSample faces of each (evenly spaced), so that two large clusters cost no more than
+// two small ones.
+constexpr std::size_t kLinkSample = 200;
+struct Link {
+  double sum = 0, count = 0;
+  double mean() const { return sum / count; }
+};
+Link average_link(const EmbeddingSet& x, const std::vector<std::size_t>& a, const std::vector<std::size_t>& b);
+
 // Splits every cluster that holds two faces of one frame, keeping each track (faces with the same
 // `track_of` root) whole; returns how many it split.
 std::size_t split_cannot_links(const std::vector<FacePlace>& where, const EmbeddingSet& x, const std::vector<std::size_t>& track_of,
