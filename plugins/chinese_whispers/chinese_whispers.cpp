@@ -3,8 +3,11 @@
 // propagation with dlib::chinese_whispers' own rule. Two things let it run on a year (a million
 // faces, an anchor with a fifth of them, whose close pairs number in the billions):
 //  - each face links to at most `max_neighbors` of its nearest faces within the threshold
-//    (the exact engine's nearest_within_each), both ways, so the graph holds O(n·k) edges;
-//    max_neighbors=0 links every pair within the threshold, as dlib's example does;
+//    (the engine's nearest_within_each), both ways, so the graph holds O(n·k) edges;
+//    max_neighbors=0 links every pair within the threshold, as dlib's example does. With
+//    `candidates`, a face with more neighbours than that stops searching after so many measured,
+//    nearest balls first: faster, but its links then stay in its corner of the ball tree, and
+//    Chinese whispers cuts a large person into those corners (docs/clustering-a-year.md);
 //  - the propagation is dlib's loop (dlib::rand's picks, dlib's vote and tie rule) on a flat
 //    adjacency, stopped once no face would change label: dlib's own loop would go on to its
 //    last pick changing nothing, so the labels are dlib's for the same graph.
@@ -92,8 +95,10 @@ std::vector<unsigned long> whispers(const Graph& g, unsigned long iterations) {
 
 class ChineseWhispers final : public Clusterer {
  public:
-  ChineseWhispers(double threshold, unsigned long iterations, std::size_t min_size, std::size_t max_neighbors, int threads)
-      : threshold_(threshold), iterations_(iterations), min_size_(min_size), max_neighbors_(max_neighbors), threads_(threads) {}
+  ChineseWhispers(double threshold, unsigned long iterations, std::size_t min_size, std::size_t max_neighbors, std::size_t candidates,
+                  int threads)
+      : threshold_(threshold), iterations_(iterations), min_size_(min_size), max_neighbors_(max_neighbors), candidates_(candidates),
+        threads_(threads) {}
 
   bool supports(Metric) const override { return true; }
 
@@ -109,7 +114,7 @@ class ChineseWhispers final : public Clusterer {
     } else {
       index->nearest_within_each(max_neighbors_ + 1, threshold_, threads_, [&](std::size_t i, const std::vector<Neighbor>& near) {
         for (const Neighbor& m : near) link(i, m.index, m.distance);
-      });
+      }, candidates_);
     }
     index.reset();
     std::vector<unsigned long> raw = whispers(graph_of(x.size(), edges), iterations_);
@@ -130,7 +135,7 @@ class ChineseWhispers final : public Clusterer {
  private:
   double threshold_;
   unsigned long iterations_;
-  std::size_t min_size_, max_neighbors_;
+  std::size_t min_size_, max_neighbors_, candidates_;
   int threads_;
 };
 
@@ -143,11 +148,15 @@ PluginDescriptorList descriptors() {
             {"max_neighbors", ParamType::integer, std::int64_t{32},
              "each face links to at most this many of its nearest faces within the threshold, so that a year's graph stays O(faces) (0: every pair, as dlib's example)",
              0.0, 100000.0},
+            {"candidates", ParamType::integer, std::int64_t{0},
+             "a face with more than max_neighbors within the threshold links to the nearest of this many measured, nearest first (0: its exact nearest)",
+             0.0, 100000000.0},
             ParamSpec{"threads", ParamType::integer, std::int64_t{0}, "workers for the neighbour search (0: all cores)", 0.0, 1024.0}.execution()},
            [](const Params& p, const PluginContext&) -> std::unique_ptr<Stage> {
              return std::make_unique<ChineseWhispers>(p.real("threshold"), static_cast<unsigned long>(p.integer("iterations")),
                                                       static_cast<std::size_t>(p.integer("min_size")),
-                                                      static_cast<std::size_t>(p.integer("max_neighbors")), static_cast<int>(p.integer("threads")));
+                                                      static_cast<std::size_t>(p.integer("max_neighbors")),
+                                                      static_cast<std::size_t>(p.integer("candidates")), static_cast<int>(p.integer("threads")));
            }}};
 }
 

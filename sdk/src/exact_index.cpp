@@ -231,24 +231,34 @@ bool ExactIndex::settle_within(std::size_t p, const Candidates& found, std::size
 
 // As kth_distance, with the search bounded by the radius: a face far from every other (a rare
 // person's) stops at the radius rather than searching out to its k-th nearest.
-void ExactIndex::nearest_within_each(std::size_t k, double r, int threads, const NearestVisitor& found) const {
+void ExactIndex::nearest_within_each(std::size_t k, double r, int threads, const NearestVisitor& found, std::size_t budget) const {
   index::OneBlasThread one_blas_thread;
   k = std::min(k, size());
   const std::size_t keep = k + kSpareNeighbours;
-  if (keep >= size()) return NeighborIndex::nearest_within_each(k, r, threads, found);
+  if (keep >= size()) return NeighborIndex::nearest_within_each(k, r, threads, found, budget);
   const double r2 = radius(r).threshold;
   struct Visitor {
     const ExactIndex* index;
-    std::size_t keep, q_begin;
+    std::size_t keep, budget, q_begin;
     double r2;
-    std::vector<Candidates> found;  // per query of the block
-    double bound2(std::size_t q) const { return std::min(found[q - q_begin].bound2(keep, index->tolerance(q)), r2 + index->tolerance(q)); }
-    bool done() const { return false; }
+    std::vector<Candidates> found;   // per query of the block
+    std::vector<std::size_t> seen;   // candidates measured, per query
+    std::size_t open;                // queries still searching
+    bool stopped(std::size_t i) const { return budget && seen[i] >= budget && found[i].heap.size() >= keep; }
+    double bound2(std::size_t q) const {
+      if (stopped(q - q_begin)) return -1.0;
+      return std::min(found[q - q_begin].bound2(keep, index->tolerance(q)), r2 + index->tolerance(q));
+    }
+    bool done() const { return open == 0; }
     void tile(const Tile& t) {
       for (std::size_t row = 0; row < t.m; ++row) {
+        const std::size_t i = t.rows[row] - q_begin;
+        if (stopped(i)) continue;
         const double limit = r2 + index->tolerance(t.rows[row]);
         for (std::size_t c = 0; c < t.n; ++c)
-          if (double a = t.approx2(row, c); a <= limit) found[t.rows[row] - q_begin].offer(a, t.cols[c], keep);
+          if (double a = t.approx2(row, c); a <= limit) found[i].offer(a, t.cols[c], keep);
+        seen[i] += t.n;
+        open -= stopped(i);
       }
     }
   };
@@ -256,12 +266,13 @@ void ExactIndex::nearest_within_each(std::size_t k, double r, int threads, const
   SearchProgress progress("nearest neighbours", size());
   parallel_for(tree_.blocks.size(), threads, [&](std::size_t b) {
     auto [begin, end] = tree_.blocks[b];
-    Visitor v{this, keep, begin, r2, std::vector<Candidates>(end - begin)};
+    Visitor v{this, keep, budget, begin, r2, std::vector<Candidates>(end - begin), std::vector<std::size_t>(end - begin, 0), end - begin};
     search().run(begin, end, v);
     std::vector<std::vector<Neighbor>> near(end - begin);
     for (std::size_t p = begin; p < end; ++p) {
       auto& mine = near[p - begin];
-      if (settle_within(p, v.found[p - begin], k, keep, r, mine)) continue;
+      bool exact = settle_within(p, v.found[p - begin], k, keep, r, mine);
+      if (exact || v.stopped(p - begin)) continue;  // a search stopped by the budget keeps what it measured
       // Ties at the k-th distance, or a heap filled just outside the radius: unbounded, more candidates.
       for (std::size_t more = 2 * keep;; more *= 2) {
         if (more >= size()) {

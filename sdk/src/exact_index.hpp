@@ -60,7 +60,7 @@ class ExactIndex final : public NeighborIndex {
   std::vector<std::size_t> count_within(double radius, std::size_t cap, int threads, const WithinVisitor& found) const override;
   std::vector<double> kth_distance(std::size_t k, int threads) const override;
   void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const override;
-  void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found) const override;
+  void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found, std::size_t budget) const override;
   void pairs_within(double radius, int threads, const PairGroups& groups, const PairVisitor& found) const override;
   std::vector<TreeEdge> spanning_forest(std::span<const double> floor, double max_weight, int threads) const override;
 

@@ -71,7 +71,7 @@ void NeighborIndex::nearest(std::size_t i, std::size_t k, std::vector<Neighbor>&
   out.resize(k);
 }
 
-void NeighborIndex::nearest_within_each(std::size_t k, double radius, int, const NearestVisitor& found) const {
+void NeighborIndex::nearest_within_each(std::size_t k, double radius, int, const NearestVisitor& found, std::size_t) const {
   std::vector<Neighbor> near;
   for (std::size_t i = 0; i < size(); ++i) {
     nearest(i, k, near);

@@ -129,6 +129,25 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
     });
     EXPECT_EQ(calls, x.size()) << "k " << k;
   }
+  // With a budget: k of the points within the radius, nearest first, and exact for a point with
+  // fewer than k there; the same on every run and thread count.
+  std::vector<std::vector<Neighbor>> first(x.size()), second(x.size());
+  engine->nearest_within_each(6, c.radius, 2, [&](std::size_t i, const std::vector<Neighbor>& near) { first[i] = near; }, 64);
+  engine->nearest_within_each(6, c.radius, 1, [&](std::size_t i, const std::vector<Neighbor>& near) { second[i] = near; }, 64);
+  for (std::size_t i = 0; i < x.size(); i += 3) {
+    brute.within(i, c.radius, a);
+    ASSERT_EQ(first[i].size(), std::min<std::size_t>(6, a.size())) << "budget, point " << i;
+    for (std::size_t r = 0; r < first[i].size(); ++r) {
+      ASSERT_TRUE(std::binary_search(a.begin(), a.end(), first[i][r].index)) << "budget, point " << i;
+      ASSERT_EQ(first[i][r].distance, x.distance(i, first[i][r].index));
+      if (r) ASSERT_LE(first[i][r - 1].distance, first[i][r].distance);
+      ASSERT_EQ(first[i][r].index, second[i][r].index) << "budget, point " << i << ": depends on the threads";
+    }
+    if (a.size() < 6) {
+      brute.nearest(i, a.size(), na);
+      for (std::size_t r = 0; r < na.size(); ++r) ASSERT_EQ(na[r].index, first[i][r].index) << "budget, point " << i;
+    }
+  }
 
   const PairGroups all;  // every pair
   std::set<std::pair<std::size_t, std::size_t>> pa, pb;

@@ -71,8 +71,14 @@ class NeighborIndex {
   // distance, then index: found(i, near) once per point, the calls never overlapping, the
   // search on `threads` workers. A graph of these holds n*k edges however dense the points are
   // (an anchor's faces), where the pairs within a radius grow with the square of a dense group.
+  // budget > 0: a point's search stops once it holds k points within the radius and has
+  // measured `budget` candidates, nearest balls first; its k are the nearest of those measured
+  // (approximate, as FLANN's `checks`; the same on every run). In a dense group an exact k-th
+  // nearest must be proven against most of the group, since in 128-D the nearest are barely
+  // nearer than the rest. A point with fewer than k within the radius is always exact.
   using NearestVisitor = std::function<void(std::size_t i, const std::vector<Neighbor>& near)>;
-  virtual void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found) const;
+  virtual void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found,
+                                   std::size_t budget = 0) const;
   // Calls found(i, j) once for every unordered pair i != j within radius, in no set order,
   // searching with `threads` workers; it may skip pairs whose points `groups` puts in one group.
   // Calls to groups and found never overlap: they need no lock of their own.
