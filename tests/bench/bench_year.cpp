@@ -5,12 +5,17 @@
 // the studio screen behind themself). The store is what `castnet extract` leaves with the
 // default detector and embedder, so `castnet cluster -o DIR` and `castnet graph` run on it as
 // on a real year. bench_year.sh times them.
-//   bench_year make DIR N [--twice SHARE] [--seed S]   DIR/castnet.sqlite and DIR/identities.bin
-//   bench_year score DIR                                B-cubed of the latest clustering
+//   bench_year make DIR N [--twice SHARE] [--seed S]   DIR/castnet.sqlite and DIR/identities.bin,
+//                                                       and 2,300 more faces held back in DIR/next.bin
+//   bench_year add DIR                                  the held-back faces as one more broadcast
+//   bench_year score DIR                                B-cubed of the latest clustering, and the share
+//                                                       of the added faces that joined their identity's person
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <numeric>
 #include <random>
 #include <string>
 
@@ -59,17 +64,19 @@ Box random_box(std::mt19937_64& rng) {
   return {l, t, l + s, t + s};
 }
 
-int make(const fs::path& dir, std::size_t n, double twice, unsigned long long seed) {
-  SyntheticFaces faces = synthetic_faces(n, seed);
-  std::mt19937_64 rng(seed);
-  auto frames = frames_of(faces.identity, twice, rng);
-  fs::create_directories(dir);
-  FaceStore store(dir / "castnet.sqlite");
+// The default's detector and embedder keys, as `castnet extract` stores them.
+std::pair<std::string, std::string> default_keys() {
   PluginRegistry registry(PluginRegistry::default_dirs());
   PipelineSpec p = default_pipeline();
-  const std::string detector = registry.key(PluginKind::detector, p.detector), embedder = registry.key(PluginKind::embedder, p.embedder);
-  std::vector<int> stored_identity;
-  std::size_t frame = 0, broadcast = 0;
+  return {registry.key(PluginKind::detector, p.detector), registry.key(PluginKind::embedder, p.embedder)};
+}
+
+// Stores `frames` (faces of `faces`) as broadcasts of ~kBroadcastFaces from number `broadcast`
+// on; appends each stored face's identity to `stored_identity`. Returns the next broadcast number.
+std::size_t store_broadcasts(FaceStore& store, const SyntheticFaces& faces, const std::vector<std::vector<std::size_t>>& frames,
+                             std::size_t broadcast, std::vector<int>& stored_identity, std::mt19937_64& rng) {
+  auto [detector, embedder] = default_keys();
+  std::size_t frame = 0;
   while (frame < frames.size()) {
     std::string name = fmt::format("BENCH_2023{:04d}_083000_year", broadcast);
     std::int64_t b = store.add_broadcast({0, name, "BENCH", std::int64_t(1672560000 + 86400 * broadcast), "zip", "/bench/" + name + ".zip"});
@@ -81,7 +88,7 @@ int make(const fs::path& dir, std::size_t n, double twice, unsigned long long se
       r.name = fmt::format("{}-{:06d}.jpg", name, r.seq + 1);
       r.location = "/bench/" + name + ".zip/" + r.name;
       r.seconds = 4.0 * double(r.seq);
-      r.content_hash = frame + 1;
+      r.content_hash = (std::uint64_t(broadcast) << 32) + frame + 1;
       r.width = 640, r.height = 360;
       for (std::size_t f : frames[frame]) {
         r.faces.push_back({random_box(rng), 1.0, {}});
@@ -98,10 +105,60 @@ int make(const fs::path& dir, std::size_t n, double twice, unsigned long long se
   }
   store.set_meta("detector", detector);
   store.set_meta("embedder", embedder);
-  std::ofstream out(dir / "identities.bin", std::ios::binary);
-  out.write(reinterpret_cast<const char*>(stored_identity.data()), std::streamsize(stored_identity.size() * sizeof(int)));
-  fmt::print("made {} faces in {} frames of {} broadcasts, anchor {} faces ({} twice in a frame)\n", n, frames.size(), broadcast,
-             std::count(faces.identity.begin(), faces.identity.end(), 0), std::size_t(double(std::count(faces.identity.begin(), faces.identity.end(), 0)) * twice / 2.0) * 2);
+  return broadcast;
+}
+
+void write_ints(const fs::path& file, const std::vector<int>& v, std::ios::openmode mode = std::ios::trunc) {
+  std::ofstream out(file, std::ios::binary | mode);
+  out.write(reinterpret_cast<const char*>(v.data()), std::streamsize(v.size() * sizeof(int)));
+}
+
+std::vector<int> read_ints(const fs::path& file) {
+  std::vector<int> v(fs::exists(file) ? fs::file_size(file) / sizeof(int) : 0);
+  std::ifstream in(file, std::ios::binary);
+  in.read(reinterpret_cast<char*>(v.data()), std::streamsize(v.size() * sizeof(int)));
+  return v;
+}
+
+int make(const fs::path& dir, std::size_t n, double twice, unsigned long long seed) {
+  // n faces and one broadcast more, held back at random for `add`.
+  SyntheticFaces all = synthetic_faces(n + kBroadcastFaces, seed);
+  std::mt19937_64 rng(seed);
+  std::vector<std::size_t> order(all.identity.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::shuffle(order.begin(), order.end(), rng);
+  SyntheticFaces faces{{all.x.dim, all.x.metric, {}}, {}}, next{{all.x.dim, all.x.metric, {}}, {}};
+  std::sort(order.begin(), order.begin() + std::ptrdiff_t(n));
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    SyntheticFaces& to = k < n ? faces : next;
+    to.x.data.insert(to.x.data.end(), all.x.row(order[k]), all.x.row(order[k]) + all.x.dim);
+    to.identity.push_back(all.identity[order[k]]);
+  }
+  fs::create_directories(dir);
+  FaceStore store(dir / "castnet.sqlite");
+  std::vector<int> stored_identity;
+  std::size_t broadcasts = store_broadcasts(store, faces, frames_of(faces.identity, twice, rng), 0, stored_identity, rng);
+  write_ints(dir / "identities.bin", stored_identity);
+  write_ints(dir / "next_identities.bin", next.identity);
+  std::ofstream(dir / "next.bin", std::ios::binary)
+      .write(reinterpret_cast<const char*>(next.x.data.data()), std::streamsize(next.x.data.size() * sizeof(double)));
+  fmt::print("made {} faces of {} broadcasts, anchor {} faces ({} twice in a frame); {} held back for add\n", n, broadcasts,
+             std::count(faces.identity.begin(), faces.identity.end(), 0),
+             std::size_t(double(std::count(faces.identity.begin(), faces.identity.end(), 0)) * twice / 2.0) * 2, next.identity.size());
+  return 0;
+}
+
+// The held-back faces as the next broadcast, two to a frame.
+int add(const fs::path& dir) {
+  SyntheticFaces next{{128, Metric::euclidean, {}}, read_ints(dir / "next_identities.bin")};
+  next.x.data.resize(next.identity.size() * 128);
+  std::ifstream(dir / "next.bin", std::ios::binary).read(reinterpret_cast<char*>(next.x.data.data()), std::streamsize(next.x.data.size() * sizeof(double)));
+  FaceStore store(dir / "castnet.sqlite");
+  std::mt19937_64 rng(99);
+  std::vector<int> stored_identity;
+  store_broadcasts(store, next, frames_of(next.identity, 0.0, rng), store.broadcasts().size(), stored_identity, rng);
+  write_ints(dir / "identities.bin", stored_identity, std::ios::app);
+  fmt::print("added {} faces as one broadcast\n", stored_identity.size());
   return 0;
 }
 
@@ -113,11 +170,20 @@ int score(const fs::path& dir) {
   std::vector<std::int64_t> ids;
   for (const auto& f : faces) ids.push_back(f.id);
   std::vector<int> labels = store.clustering(run->id, ids).labels;
-  std::vector<int> identity(faces.size());
-  std::ifstream in(dir / "identities.bin", std::ios::binary);
-  in.read(reinterpret_cast<char*>(identity.data()), std::streamsize(identity.size() * sizeof(int)));
-  if (!in) throw Error(ExitCode::usage, "identities.bin does not match the store's faces.");
+  std::vector<int> identity = read_ints(dir / "identities.bin");
+  if (identity.size() != faces.size()) throw Error(ExitCode::usage, "identities.bin does not match the store's faces.");
   auto b = scores::bcubed(identity, scores::noise_as_singletons(labels));
+  // The added faces (the last broadcast's, if `add` ran): the share whose person is the one most
+  // of their identity's other faces have.
+  const std::size_t added = read_ints(dir / "next_identities.bin").size(), first = faces.size() > added ? faces.size() - added : 0;
+  std::map<int, std::map<int, std::size_t>> votes;
+  for (std::size_t i = 0; i < first; ++i) ++votes[identity[i]][labels[i]];
+  std::size_t joined = 0;
+  for (std::size_t i = first; i < faces.size(); ++i) {
+    auto& v = votes[identity[i]];
+    joined += !v.empty() && std::max_element(v.begin(), v.end(), [](auto& a, auto& c) { return a.second < c.second; })->first == labels[i];
+  }
+  fmt::print("last_broadcast_joined={:.4f} ", faces.size() > first ? double(joined) / double(faces.size() - first) : 0.0);
   fmt::print("faces={} people={} identities={} noise={} bcubed_precision={:.4f} bcubed_recall={:.4f} bcubed_f1={:.4f}\n", faces.size(),
              scores::cluster_count(labels), scores::cluster_count(identity), std::count(labels.begin(), labels.end(), -1), b.precision,
              b.recall, b.f1);
@@ -138,7 +204,8 @@ int main(int argc, char** argv) try {
     return make(argv[2], std::stoul(argv[3]), twice, seed);
   }
   if (what == "score") return score(argv[2]);
-  std::fprintf(stderr, "usage: bench_year make DIR N [--twice SHARE] [--seed S] | bench_year score DIR\n");
+  if (what == "add") return add(argv[2]);
+  std::fprintf(stderr, "usage: bench_year make DIR N [--twice SHARE] [--seed S] | bench_year add DIR | bench_year score DIR\n");
   return 2;
 } catch (const Error& e) {
   std::fprintf(stderr, "%s\n", e.what());
