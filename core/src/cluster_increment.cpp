@@ -39,7 +39,11 @@ std::map<int, std::vector<std::size_t>> group_new_faces(const EmbeddingSet& x, c
   Clustering c = clusterer.cluster(xn);
   if (c.labels.size() != fresh.size())
     throw Error(ExitCode::plugin, fmt::format("The clusterer returned {} labels for {} faces.", c.labels.size(), fresh.size()));
-  if (constraints.any()) s.constraints = apply_constraints(wn, xn, c.labels, constraints);
+  // Tracks and the frame rule, but not the join: a group joined among new faces alone, on a few
+  // faces' evidence, would take its minority to the majority's person.
+  ConstraintOptions no_join = constraints;
+  no_join.merge_distance = 0;
+  if (no_join.any()) s.constraints = apply_constraints(wn, xn, c.labels, no_join);
   std::map<int, std::vector<std::size_t>> groups;
   for (std::size_t k = 0; k < fresh.size(); ++k)
     if (c.labels[k] >= 0) groups[c.labels[k]].push_back(fresh[k]);
@@ -96,10 +100,20 @@ IncrementSummary place_new_faces(const EmbeddingSet& x, const std::vector<FacePl
     placed.insert(g);
     s.joined += groups[g].size();
   }
-  for (const auto& [g, faces] : groups) {
-    if (placed.count(g)) continue;
-    for (std::size_t f : faces) labels[f] = first_free;
-    ++first_free, ++s.new_people;
+  // The groups no person took: joined among themselves by the join's rule, each then a new person.
+  std::vector<std::size_t> left;
+  std::vector<int> left_labels;
+  for (const auto& [g, faces] : groups)
+    if (!placed.count(g))
+      for (std::size_t f : faces) left.push_back(f), left_labels.push_back(g);
+  std::vector<FacePlace> left_where;
+  for (std::size_t f : left) left_where.push_back(where[f]);
+  s.constraints.merged_clusters += merge_near_clusters(left_where, rows_of(x, left), left_labels, radius, constraints.cannot_link);
+  std::map<int, int> number;
+  for (std::size_t k = 0; k < left.size(); ++k) {
+    auto [it, added] = number.try_emplace(left_labels[k], first_free);
+    if (added) ++first_free, ++s.new_people;
+    labels[left[k]] = it->second;
   }
   return s;
 }

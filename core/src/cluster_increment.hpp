@@ -19,10 +19,11 @@ struct IncrementSummary {
 };
 
 // x, where and labels cover every face; is_new marks the faces to place (labels -1 there on
-// entry). The new faces are clustered among themselves (the clusterer, then the constraints);
-// then, nearest first, each of their groups joins the person clustered before whose faces are
-// on average within the constraints' merge_distance of its own (the join's rule), unless the
-// two share a frame; the others become people numbered from first_free (updated).
+// entry). The new faces are grouped among themselves (the clusterer, then tracks and the frame
+// rule); then, nearest first, each group joins the person clustered before whose faces are on
+// average within the constraints' merge_distance of its own (the join's rule), unless the two
+// share a frame; the other groups are joined among themselves by the same rule and become
+// people numbered from first_free (updated).
 IncrementSummary place_new_faces(const EmbeddingSet& x, const std::vector<FacePlace>& where, const std::vector<char>& is_new,
                                  Clusterer& clusterer, const ConstraintOptions& constraints, std::vector<int>& labels,
                                  int& first_free);
