@@ -1,5 +1,6 @@
 #include "castnet/network/timeline.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -47,12 +48,23 @@ Timeline make_timeline(const FrameClock& clock, const std::map<int, std::vector<
     t.nodes[id] = runs(frames, clock, interval);
     for (std::size_t f : frames) on_screen[f].insert(id);
   }
+  // A link is on screen where both are, or one follows the other into the next frame: only at a
+  // frame of the one seen less, or the frame after one (not at every frame of a year per link).
+  auto here = [&](int id, std::size_t k) { return on_screen[k].count(id) > 0; };
+  std::vector<std::size_t> candidates, together;
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
     int a = g[boost::source(*e, g)].identity, b = g[boost::target(*e, g)].identity;
     if (a > b) std::swap(a, b);
-    std::vector<std::size_t> together;
-    for (std::size_t f = 0; f < on_screen.size(); ++f) {
-      auto here = [&](int id, std::size_t k) { return on_screen[k].count(id) > 0; };
+    const auto& fa = appearances.at(a);
+    const auto& fb = appearances.at(b);
+    candidates.clear(), together.clear();
+    for (std::size_t f : fa.size() <= fb.size() ? fa : fb) {
+      candidates.push_back(f);
+      if (f + 1 < on_screen.size()) candidates.push_back(f + 1);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    for (std::size_t f : candidates) {
       bool same = here(a, f) && here(b, f);
       bool across = follows(clock, f) && ((here(a, f) && here(b, f - 1)) || (here(b, f) && here(a, f - 1)));
       if (same || across) together.push_back(f);
