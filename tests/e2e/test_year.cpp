@@ -6,7 +6,9 @@
 #include <tuple>
 
 #include "castnet/core/store.hpp"
+#include "castnet/eval/synthetic_faces.hpp"
 #include "cli.hpp"
+#include "people_fixture.hpp"
 
 namespace castnet {
 namespace {
@@ -121,6 +123,47 @@ TEST_F(YearGrows, ANewBroadcastIsPlacedWithoutTouchingTheFacesClusteredBefore) {
   std::tie(kept, due) = numbers_kept(full, latest(out));
   EXPECT_EQ(kept, due);
   EXPECT_GE(due, int(person_of.size()) - 2);
+}
+
+// --cluster names a clusterer alone, which then means what its reference means: DBSCAN's labels
+// as the plugin gives them (equal to scikit-learn's, plugins/dbscan/test), on a store whose frames
+// show one person twice, where the face constraints would split clusters. With --constraints on
+// they do.
+TEST(YearStore, AClustererNamedAloneIsItsReferenceWhereAFrameShowsAPersonTwice) {
+  auto dir = test::temp_dir("bare");
+  SyntheticFaces f = synthetic_faces(3000, 4);  // in identity order: most frames below show one person twice
+  {
+    FaceStore store(dir / "castnet.sqlite");
+    auto b = store.add_broadcast({0, "b", "", std::nullopt, "folder", "/b"});
+    std::vector<FrameResult> batch;
+    for (std::size_t i = 0; i + 1 < f.x.size(); i += 2) {
+      FrameResult r;
+      r.broadcast_id = b, r.seq = long(i / 2), r.name = fmt::format("b-{:06d}.jpg", i / 2 + 1), r.location = "/b/" + r.name;
+      for (std::size_t k : {i, i + 1}) {
+        r.faces.push_back({Box{long(k % 2) * 300, 0, long(k % 2) * 300 + 80, 80}, 1.0, {}});
+        r.embeddings.emplace_back(f.x.row(k), f.x.row(k) + f.x.dim);
+      }
+      batch.push_back(std::move(r));
+    }
+    store.save("det", "emb", batch);
+    store.set_meta("detector", "det");
+    store.set_meta("embedder", "emb");
+  }
+  auto labels_of_store = [&] {
+    FaceStore store(dir / "castnet.sqlite");
+    auto faces = store.faces("det");
+    std::vector<std::int64_t> ids;
+    for (const auto& face : faces) ids.push_back(face.id);
+    return std::pair{store.clustering(store.latest_clustering()->id, ids).labels, store.embeddings(faces, "emb")};
+  };
+  auto bare = test::castnet_cli(fmt::format("cluster -o {} --cluster dbscan:eps=0.4,min_samples=5", dir.string()));
+  ASSERT_EQ(bare.code, 0) << bare.output;
+  auto [labels, x] = labels_of_store();
+  auto reference = test::registry().create<Clusterer>(PluginKind::clusterer, parse_stage_spec("dbscan:eps=0.4,min_samples=5"), {})->cluster(x);
+  EXPECT_TRUE(test::same_partition(labels, reference.labels)) << "the store's DBSCAN is not the plugin's";
+  auto on = test::castnet_cli(fmt::format("cluster -o {} --cluster dbscan:eps=0.4,min_samples=5 --constraints on", dir.string()));
+  ASSERT_EQ(on.code, 0) << on.output;
+  EXPECT_FALSE(test::same_partition(labels_of_store().first, reference.labels)) << "the constraints changed nothing where frames show a person twice";
 }
 
 }  // namespace
