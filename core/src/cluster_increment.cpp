@@ -50,6 +50,27 @@ std::map<int, std::vector<std::size_t>> group_new_faces(const EmbeddingSet& x, c
   return groups;
 }
 
+// The groups no person took: joined among themselves by the join's rule, each then a new person.
+void make_new_people(const EmbeddingSet& x, const std::vector<FacePlace>& where, const std::map<int, std::vector<std::size_t>>& groups,
+                     const std::set<int>& placed, const ConstraintOptions& constraints, std::vector<int>& labels, int& first_free,
+                     IncrementSummary& s) {
+  std::vector<std::size_t> left;
+  std::vector<int> left_labels;
+  for (const auto& [g, faces] : groups)
+    if (!placed.count(g))
+      for (std::size_t f : faces) left.push_back(f), left_labels.push_back(g);
+  std::vector<FacePlace> left_where;
+  for (std::size_t f : left) left_where.push_back(where[f]);
+  s.constraints.merged_clusters +=
+      merge_near_clusters(left_where, rows_of(x, left), left_labels, constraints.merge_distance, constraints.cannot_link);
+  std::map<int, int> number;
+  for (std::size_t k = 0; k < left.size(); ++k) {
+    auto [it, added] = number.try_emplace(left_labels[k], first_free);
+    if (added) ++first_free, ++s.new_people;
+    labels[left[k]] = it->second;
+  }
+}
+
 }  // namespace
 
 IncrementSummary place_new_faces(const EmbeddingSet& x, const std::vector<FacePlace>& where, const std::vector<char>& is_new,
@@ -100,21 +121,7 @@ IncrementSummary place_new_faces(const EmbeddingSet& x, const std::vector<FacePl
     placed.insert(g);
     s.joined += groups[g].size();
   }
-  // The groups no person took: joined among themselves by the join's rule, each then a new person.
-  std::vector<std::size_t> left;
-  std::vector<int> left_labels;
-  for (const auto& [g, faces] : groups)
-    if (!placed.count(g))
-      for (std::size_t f : faces) left.push_back(f), left_labels.push_back(g);
-  std::vector<FacePlace> left_where;
-  for (std::size_t f : left) left_where.push_back(where[f]);
-  s.constraints.merged_clusters += merge_near_clusters(left_where, rows_of(x, left), left_labels, radius, constraints.cannot_link);
-  std::map<int, int> number;
-  for (std::size_t k = 0; k < left.size(); ++k) {
-    auto [it, added] = number.try_emplace(left_labels[k], first_free);
-    if (added) ++first_free, ++s.new_people;
-    labels[left[k]] = it->second;
-  }
+  make_new_people(x, where, groups, placed, constraints, labels, first_free, s);
   return s;
 }
 
