@@ -15,6 +15,7 @@
 #include "castnet/formats/tables.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "castnet/sdk/parallel.hpp"
+#include "image_read.hpp"
 
 namespace castnet::formats {
 
@@ -150,14 +151,19 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
   for (const auto& b : net.broadcasts) broadcast_of[b.id] = &b;
   std::map<std::string, std::string> name_of;
   for (const auto& f : net.frames) name_of[f.location] = f.name;
+  // One sentence per broadcast whose frames can no longer be read (a moved ZIP: all of them).
   for (const auto& [id, locations] : wanted) {
     std::set<std::string> missing = locations;
     if (opt.reader && broadcast_of.count(id)) missing = opt.reader->read(*broadcast_of.at(id), locations, opt.threads, crop_frame);
-    for (const auto& location : missing)
-      std::fprintf(stderr, "warning: frame %s is no longer readable; its face crops are missing.\n", name_of[location].c_str());
+    if (missing.empty()) continue;
+    std::size_t faces = 0;
+    for (const auto& location : missing) faces += by_location.at(location).size();
+    const std::string name = broadcast_of.count(id) ? broadcast_of.at(id)->name : std::to_string(id);
+    std::fprintf(stderr, "warning: %zu of the %zu frames wanted from broadcast %s (first: %s) are no longer readable; %zu face crops are missing.\n",
+                 missing.size(), locations.size(), name.c_str(), name_of[*missing.begin()].c_str(), faces);
   }
   parallel_for(n, opt.threads, [&](std::size_t i) {
-    if (have[i]) measure(i, cv::imread((out / crops.paths[i]).string(), cv::IMREAD_COLOR));
+    if (have[i]) measure(i, read_if_there(out / crops.paths[i]));
   });
   return crops;
 }
@@ -202,7 +208,7 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
     // The chosen face may not be a montage tile (large clusters are sampled): read it back.
     cv::Mat t = crops.tiles[pick].clone();
     if (t.empty()) {
-      cv::Mat img = cv::imread(node_image.string());
+      cv::Mat img = read_if_there(node_image);
       t = cv::Mat(opt.tile, opt.tile, CV_8UC3, cv::Scalar(0, 0, 0));
       if (!img.empty()) cv::resize(img, t, {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
     }

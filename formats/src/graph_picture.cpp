@@ -12,6 +12,7 @@
 #include "castnet/formats/style.hpp"
 #include "castnet/formats/tables.hpp"
 #include "castnet/sdk/errors.hpp"
+#include "image_read.hpp"
 
 namespace castnet::formats {
 
@@ -34,7 +35,7 @@ double edge_width(double w, double max_w) { return max_w > 0 ? 1.0 + 5.0 * w / m
 
 // The node's face as a square, centre-cropped; grey if the image is missing.
 cv::Mat face_square(const fs::path& file, int side) {
-  cv::Mat img = cv::imread(file.string(), cv::IMREAD_COLOR), out;
+  cv::Mat img = read_if_there(file), out;
   if (img.empty()) return cv::Mat(side, side, CV_8UC3, cv::Scalar(200, 200, 200));
   int s = std::min(img.cols, img.rows);
   cv::resize(img(cv::Rect((img.cols - s) / 2, (img.rows - s) / 2, s, s)), out, {side, side}, 0, 0, cv::INTER_AREA);

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "castnet/sdk/errors.hpp"
+#include "image_read.hpp"
 
 namespace castnet::formats {
 
@@ -31,7 +32,7 @@ std::string base64(std::vector<unsigned char> bytes) {
 // The node image, small, as a data: URL. WebGL draws no image read from a file beside a page
 // opened from disk (file: pages are cross-origin to their own files), but it draws data: URLs.
 std::string thumbnail(const std::filesystem::path& image) {
-  cv::Mat face = cv::imread(image.string(), cv::IMREAD_COLOR);
+  cv::Mat face = read_if_there(image);
   if (face.empty()) return "";
   const double s = std::min(1.0, double(kThumb) / std::max(face.cols, face.rows));
   if (s < 1.0) cv::resize(face, face, {}, s, s, cv::INTER_AREA);

@@ -236,6 +236,28 @@ TEST(Regraph, ReusesCropsRenamesThemToNewLabelsAndDropsStaleFiles) {
   EXPECT_GT(people + 1, std::size_t(montages_before)) << "eps 0.3 should split people apart";
 }
 
+// Frames moved away and their crops gone: `graph` says so in one castnet sentence for the
+// broadcast, not a line per frame, and no library prints a line per missing picture.
+TEST(Regraph, FramesMovedAwayGiveOneSentenceForTheBroadcast) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  auto dir = test::temp_dir("moved");
+  fs::create_directories(dir / "frames");
+  for (int n : {30, 35, 40, 48})
+    fs::copy_file(frames() / fmt::format("SHOW_20230313_083000_demo-{:06d}.jpg", n), dir / fmt::format("frames/SHOW-{:06d}.jpg", n));
+  ASSERT_EQ(test::castnet_cli(fmt::format("run {0}/frames -o {0}/out --quiet", dir.string())).code, 0);
+  fs::rename(dir / "frames", dir / "frames.away");
+  fs::remove_all(dir / "out/faces");
+  auto r = test::castnet_cli(fmt::format("graph -o {0}/out --quiet", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::size_t lines = 0;
+  for (std::size_t at = r.output.find("warning:"); at != std::string::npos; at = r.output.find("warning:", at + 1)) ++lines;
+  EXPECT_EQ(lines, 1u) << r.output;
+  EXPECT_NE(r.output.find("4 of the 4 frames wanted from broadcast frames (first: SHOW-000030.jpg) are no longer readable"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("WARN"), std::string::npos) << "a library's own line per missing picture: " << r.output;
+}
+
 // The store names an input by its normalised path; a source that named its frames by the path as
 // typed (../shared/...) could not find them again, and every face crop went missing.
 TEST(Regraph, AnInputPathWithDotDotStillGivesEveryFaceItsCrop) {
