@@ -4,6 +4,7 @@
 // answer equals the brute force's.
 #include "exact_index.hpp"
 
+#include <limits>
 #include <mutex>
 
 #include "blas_threads.hpp"
@@ -135,18 +136,8 @@ void ExactIndex::Candidates::offer(double a, std::size_t c, std::size_t keep) {
 
 bool ExactIndex::settle(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, bool value_only,
                         std::vector<Neighbor>& out) const {
-  out.clear();
-  for (const auto& [a, c] : found.heap) out.push_back({input(c), x_.distance(input(p), input(c))});
-  std::sort(out.begin(), out.end(), [](const Neighbor& a, const Neighbor& b) {
-    return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
-  });
-  out.resize(std::min(k, out.size()));
-  if (found.heap.size() < keep) return true;  // every point was a candidate
-  // Every point left out has a float distance of at least the heap's largest, so an exact one
-  // of at least that minus the float error: the answer stands if the k-th lies below that. A
-  // k-th distance of 0 is the k-th's value whatever was left out (it cannot be smaller).
-  double kth = index::space_threshold(out.back().distance, x_.metric);
-  return (value_only && out.back().distance == 0) || kth < found.heap.front().first - tolerance(p);
+  // A k-th distance of 0 is the k-th's value whatever was left out (it cannot be smaller).
+  return settle_within(p, found, k, keep, std::numeric_limits<double>::infinity(), out) || (value_only && out.back().distance == 0);
 }
 
 bool ExactIndex::try_nearest(std::size_t p, std::size_t k, std::size_t keep, bool value_only, std::vector<Neighbor>& out) const {
@@ -219,13 +210,14 @@ bool ExactIndex::settle_within(std::size_t p, const Candidates& found, std::size
   std::sort(out.begin(), out.end(), [](const Neighbor& a, const Neighbor& b) {
     return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
   });
-  if (found.heap.size() < keep) {  // every point within the radius was offered, and kept
+  if (found.heap.size() < keep) {  // every point (within the radius) was a candidate, and kept
     out.resize(std::min(k, out.size()));
     return true;
   }
   if (out.size() < k) return false;  // the heap filled up with points just outside the radius
   out.resize(k);
-  // As settle(): every point left out has a float distance of at least the heap's largest.
+  // Every point left out has a float distance of at least the heap's largest, so an exact one
+  // of at least that minus the float error: the answer stands if the k-th lies below that.
   return index::space_threshold(out.back().distance, x_.metric) < found.heap.front().first - tolerance(p);
 }
 

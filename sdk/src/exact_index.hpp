@@ -121,6 +121,7 @@ class ExactIndex final : public NeighborIndex {
               std::vector<Neighbor>& out) const;
   bool try_nearest(std::size_t p, std::size_t k, std::size_t keep, bool value_only, std::vector<Neighbor>& out) const;
   // settle() for candidates offered only within the radius (+ the float error): those within it.
+  // settle() is this with no radius.
   bool settle_within(std::size_t p, const Candidates& found, std::size_t k, std::size_t keep, double radius,
                      std::vector<Neighbor>& out) const;
 
