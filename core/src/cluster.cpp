@@ -80,14 +80,12 @@ ClusterSummary cluster_faces(FaceStore& store, const PluginRegistry& reg, const 
   // The new faces alone where the settings are those of the latest clustering and its join can
   // place them (docs/clustering-a-year.md); else every face again, numbers kept by faces.
   if (same_stages && !full && constraints.merge_distance > 0 && new_faces < faces.size()) {
-    IncrementSummary inc = place_new_faces(x, places_of(store, faces), unseen, *clusterer, constraints, c.labels, first_free);
+    IncrementSummary inc = place_new_faces(x, places_of(store, faces), unseen, *clusterer, clusterer_spec.plugin, constraints, c.labels,
+                                           first_free);
     s.incremental = true, s.new_faces = inc.new_faces, s.joined = inc.joined, s.new_people = inc.new_people;
     s.look_alike = inc.look_alike, s.constraints = inc.constraints;
   } else {
-    c = faces.empty() ? Clustering{} : clusterer->cluster(x);
-    if (c.labels.size() != faces.size())
-      throw Error(ExitCode::plugin, fmt::format("The clusterer '{}' returned {} labels for {} faces.", clusterer_spec.plugin,
-                                                c.labels.size(), faces.size()));
+    c = cluster_checked(*clusterer, clusterer_spec.plugin, x);
     if (constraints.any()) s.constraints = apply_constraints(places_of(store, faces), x, c.labels, constraints);
     keep_person_numbers(previous, c.labels, first_free);  // save_clustering records the numbers given
   }

@@ -32,13 +32,12 @@ std::set<std::int64_t> frames_of(const std::vector<FacePlace>& where, const std:
 // The new faces' groups: the clusterer and the constraints on them alone. Faces by index into x.
 std::map<int, std::vector<std::size_t>> group_new_faces(const EmbeddingSet& x, const std::vector<FacePlace>& where,
                                                         const std::vector<std::size_t>& fresh, Clusterer& clusterer,
-                                                        const ConstraintOptions& constraints, IncrementSummary& s) {
+                                                        const std::string& name, const ConstraintOptions& constraints,
+                                                        IncrementSummary& s) {
   EmbeddingSet xn = rows_of(x, fresh);
   std::vector<FacePlace> wn;
   for (std::size_t i : fresh) wn.push_back(where[i]);
-  Clustering c = clusterer.cluster(xn);
-  if (c.labels.size() != fresh.size())
-    throw Error(ExitCode::plugin, fmt::format("The clusterer returned {} labels for {} faces.", c.labels.size(), fresh.size()));
+  Clustering c = cluster_checked(clusterer, name, xn);
   // Tracks and the frame rule, but not the join: a group joined among new faces alone, on a few
   // faces' evidence, would take its minority to the majority's person.
   ConstraintOptions no_join = constraints;
@@ -73,16 +72,23 @@ void make_new_people(const EmbeddingSet& x, const std::vector<FacePlace>& where,
 
 }  // namespace
 
+Clustering cluster_checked(Clusterer& clusterer, const std::string& name, const EmbeddingSet& x) {
+  Clustering c = x.size() == 0 ? Clustering{} : clusterer.cluster(x);
+  if (c.labels.size() != x.size())
+    throw Error(ExitCode::plugin, fmt::format("The clusterer '{}' returned {} labels for {} faces.", name, c.labels.size(), x.size()));
+  return c;
+}
+
 IncrementSummary place_new_faces(const EmbeddingSet& x, const std::vector<FacePlace>& where, const std::vector<char>& is_new,
-                                 Clusterer& clusterer, const ConstraintOptions& constraints, std::vector<int>& labels,
-                                 int& first_free) {
+                                 Clusterer& clusterer, const std::string& clusterer_name, const ConstraintOptions& constraints,
+                                 std::vector<int>& labels, int& first_free) {
   IncrementSummary s;
   std::vector<std::size_t> fresh;
   for (std::size_t i = 0; i < is_new.size(); ++i)
     if (is_new[i]) fresh.push_back(i);
   s.new_faces = fresh.size();
   if (fresh.empty()) return s;
-  auto groups = group_new_faces(x, where, fresh, clusterer, constraints, s);
+  auto groups = group_new_faces(x, where, fresh, clusterer, clusterer_name, constraints, s);
 
   // The people clustered before (the new faces' labels are still -1), and their centres.
   auto people = faces_by_label(labels);
