@@ -62,7 +62,6 @@ void cluster_step(const Options& o, const Session& session) {
   PipelineSpec p = stages(o);
   ClusterSummary s = cluster_faces(store, session.registry(), session.context(), last->detector_key, last->embedder_key,
                                    p.clusterer, p.constraints, o.full);
-  const std::string key = ClusteringRun{0, "", "", s.clusterer_key, s.constraints_key}.clustering();
   if (s.unchanged) fmt::print("cluster: no face since the last clustering with these stages; it stands (--full clusters again)\n");
   if (s.incremental)
     fmt::print("cluster: {} new faces: {} joined people clustered before, the rest are {} new people; every other face keeps its person (--full clusters all again)\n",
@@ -70,7 +69,8 @@ void cluster_step(const Options& o, const Session& session) {
   if (s.look_alike)
     fmt::print("cluster: {} groups of new faces look like two or more people clustered before; `castnet cluster --full` weighs what they say\n",
                s.look_alike);
-  fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise, key);
+  fmt::print("cluster: {} faces, {} clusters, {} noise ({})\n", s.faces, s.clusters, s.noise,
+             clustering_name(s.clusterer_key, s.constraints_key));
   const ConstraintSummary& c = s.constraints;
   if (c.tracks || c.changed())
     fmt::print("constraints: {} tracks ({} noise faces joined, {} clusters merged), {} clusters split at a frame holding two of their faces\n",

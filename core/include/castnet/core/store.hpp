@@ -61,12 +61,17 @@ struct FrameResult {  // what extraction produced for one frame
   std::vector<std::vector<float>> embeddings;
 };
 
+// A clustering's name in tables and messages: the clusterer's key, and the constraints' where
+// there are any (`chinese-whispers:... + constraints:...`).
+inline std::string clustering_name(const std::string& clusterer, const std::string& constraints) {
+  return constraints.empty() || constraints == "none" ? clusterer : clusterer + " + " + constraints;
+}
+
 struct ClusteringRun {
   std::int64_t id = 0;
   std::string detector, embedder, clusterer;
   std::string constraints;  // "none", the face constraints' key, or "" (before schema 4: in the clusterer's key)
-  // The clusterer's key, and the constraints' where there are any: what a table row names.
-  std::string clustering() const { return constraints.empty() || constraints == "none" ? clusterer : clusterer + " + " + constraints; }
+  std::string clustering() const { return clustering_name(clusterer, constraints); }
 };
 
 // What a user said about people (`castnet people`), kept as a fact about faces, so that it holds
