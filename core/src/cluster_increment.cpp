@@ -61,7 +61,8 @@ void make_new_people(const EmbeddingSet& x, const std::vector<FacePlace>& where,
   std::vector<FacePlace> left_where;
   for (std::size_t f : left) left_where.push_back(where[f]);
   s.constraints.merged_clusters +=
-      merge_near_clusters(left_where, rows_of(x, left), left_labels, constraints.merge_distance, constraints.cannot_link);
+      merge_near_clusters(left_where, rows_of(x, left), left_labels, constraints.merge_distance, constraints.cannot_link,
+                          constraints.threads);
   std::map<int, int> number;
   for (std::size_t k = 0; k < left.size(); ++k) {
     auto [it, added] = number.try_emplace(left_labels[k], first_free);

@@ -76,7 +76,8 @@ std::size_t split_cannot_links(const std::vector<FacePlace>& where, const Embedd
                                std::vector<int>& labels, double same_person);
 
 // Joins clusters whose faces are on average within `radius`; returns how many joins it made.
+// The first links are measured on `threads` workers (0: every core); the joins are the same.
 std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const EmbeddingSet& x, std::vector<int>& labels,
-                                double radius, bool cannot_link);
+                                double radius, bool cannot_link, int threads = 0);
 
 }  // namespace castnet::constraint_detail

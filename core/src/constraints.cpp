@@ -29,7 +29,8 @@ const std::vector<ParamSpec>& constraint_params() {
           .above_min(),
       ParamSpec{"merge_distance", ParamType::real, 0.6,
                 "join clusters whose faces are on average closer than this (average linkage), nearest first, unless they share a frame (0: never; 0.6 is dlib's same-person distance for ResNet)",
-                0.0, std::nullopt}};
+                0.0, std::nullopt},
+      ParamSpec{"threads", ParamType::integer, std::int64_t{0}, "workers for the join's measurements (0: every core)", 0.0, 1024.0}.execution()};
   return specs;
 }
 
@@ -50,7 +51,7 @@ StageSpec parse_constraints_spec(const std::string& text) {
 ConstraintOptions constraint_options(const StageSpec& spec) {
   Params p = validate_params("constraints", constraint_params(), spec.raw);
   return {p.boolean("cannot_link"), p.boolean("must_link"), p.real("track_overlap"), p.real("same_person"),
-          p.real("merge_distance")};
+          p.real("merge_distance"), static_cast<int>(p.integer("threads"))};
 }
 
 std::string constraints_key(const StageSpec& spec) {
@@ -163,7 +164,7 @@ ConstraintSummary apply_constraints(const std::vector<FacePlace>& where, const E
     apply_tracks(where, track, labels, opt.cannot_link, s);
   }
   if (opt.cannot_link) s.split_clusters = split_cannot_links(where, x, roots(track), labels, opt.same_person);
-  if (opt.merge_distance > 0) s.merged_clusters += merge_near_clusters(where, x, labels, opt.merge_distance, opt.cannot_link);
+  if (opt.merge_distance > 0) s.merged_clusters += merge_near_clusters(where, x, labels, opt.merge_distance, opt.cannot_link, opt.threads);
   renumber(labels);
   return s;
 }

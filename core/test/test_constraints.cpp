@@ -181,8 +181,10 @@ TEST(Constraints, MergeDistanceEqualsNaiveAverageLinkage) {
       while (frames.size() < n) frames.insert(long(rng() % 150));
       for (long f : frames) s.face(f, cx + near(rng), cy + near(rng), c);
     }
-    auto labels = s.labels;
-    apply_constraints(s.where, s.x, labels, {true, false, 0.5, 0.6, 0.6});
+    auto labels = s.labels, on_two = s.labels;
+    apply_constraints(s.where, s.x, labels, {true, false, 0.5, 0.6, 0.6, 1});
+    apply_constraints(s.where, s.x, on_two, {true, false, 0.5, 0.6, 0.6, 2});
+    EXPECT_EQ(labels, on_two) << "seed " << seed << ": the join depends on its workers";
 
     std::vector<std::vector<std::size_t>> parts(40);
     for (std::size_t i = 0; i < s.labels.size(); ++i) parts[std::size_t(s.labels[i])].push_back(i);

@@ -31,10 +31,11 @@ void ExactIndex::within(std::size_t i, double r, std::vector<std::size_t>& out) 
   std::sort(out.begin(), out.end());
 }
 
-// Uses the leaves' reach if a count or pair search made it, but does not make it: for a few
-// points it would cost more than it saves.
+// Makes the leaves' reach only for many points (an eighth of all, say the faces Chinese whispers
+// searches in full): for a few it would cost more than it saves. Uses it if made before.
 void ExactIndex::within_each(std::span<const std::size_t> points, double r, int threads, const WithinVisitor& found) const {
   index::OneBlasThread one_blas_thread;
+  if (points.size() * 8 >= size()) prepare_reach(r, threads);
   struct Visitor {
     Radius r;
     const std::vector<std::size_t>& group;  // tree positions, ascending
@@ -225,6 +226,7 @@ bool ExactIndex::settle_within(std::size_t p, const Candidates& found, std::size
 // person's) stops at the radius rather than searching out to its k-th nearest.
 void ExactIndex::nearest_within_each(std::size_t k, double r, int threads, const NearestVisitor& found, std::size_t budget) const {
   index::OneBlasThread one_blas_thread;
+  prepare_reach(r, threads);  // the radius bounds every search: rare people's faces search out to it
   k = std::min(k, size());
   const std::size_t keep = k + kSpareNeighbours;
   if (keep >= size()) return NeighborIndex::nearest_within_each(k, r, threads, found, budget);

@@ -62,6 +62,8 @@ class ExactIndex final : public NeighborIndex {
   void nearest(std::size_t i, std::size_t k, std::vector<Neighbor>& out) const override;
   void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found, std::size_t budget) const override;
   void pairs_within(double radius, int threads, const PairGroups& groups, const PairVisitor& found) const override;
+  void nearest_among_each(std::span<const std::size_t> among, std::size_t k, double radius, int threads,
+                          const NearestVisitor& found) const override;  // exact_sample_search.cpp
   std::vector<TreeEdge> spanning_forest(std::span<const double> floor, double max_weight, int threads) const override;
 
   // Whether tree positions q and c lie within the radius: the float distance where it is clear,

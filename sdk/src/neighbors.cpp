@@ -81,6 +81,26 @@ void NeighborIndex::nearest_within_each(std::size_t k, double radius, int, const
   }
 }
 
+void NeighborIndex::nearest_among_each(std::span<const std::size_t> among, std::size_t k, double radius, int threads,
+                                       const NearestVisitor& found) const {
+  std::vector<std::size_t> points(among.begin(), among.end());
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  std::mutex serial;
+  parallel_for(size(), threads, [&](std::size_t i) {
+    std::vector<Neighbor> near;
+    for (std::size_t j : points)
+      if (double d = distance(i, j); d <= radius) near.push_back({j, d});
+    std::sort(near.begin(), near.end(), [](const Neighbor& a, const Neighbor& b) {
+      return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+    });
+    near.resize(std::min(k, near.size()));
+    std::lock_guard lock(serial);
+    found(i, near);
+    report_every("nearest among a sample", i, size());
+  });
+}
+
 void NeighborIndex::pairs_within(double radius, int, const PairGroups& groups, const PairVisitor& found) const {
   std::vector<std::size_t> hits;
   for (std::size_t i = 0; i < size(); ++i) {

@@ -70,7 +70,7 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
   }
   // Many points in blocks, before and after a count has made the leaves' reach.
   std::vector<std::size_t> some;
-  for (std::size_t i = 0; i < x.size(); i += 7) some.push_back(i);
+  for (std::size_t i = 0; i < x.size(); i += 9) some.push_back(i);  // too few to make the reach
   auto within_each_equals_brute = [&](const char* when) {
     std::atomic<std::size_t> calls{0};  // found() runs on the workers at once (neighbors.hpp)
     engine->within_each(some, c.radius, 2, [&](std::size_t i, const std::vector<std::size_t>& hits) {
@@ -146,6 +146,26 @@ TEST_P(NeighborsTest, ExactEngineEqualsBruteForce) {
     if (a.size() < 6) {
       brute.nearest(i, a.size(), na);
       for (std::size_t r = 0; r < na.size(); ++r) ASSERT_EQ(na[r].index, first[i][r].index) << "budget, point " << i;
+    }
+  }
+
+  // Among a sample (every third point, and a few twice): the brute force's nearest of the sample
+  // within the radius, ties by index, once per point.
+  std::vector<std::size_t> among;
+  for (std::size_t i = 0; i < x.size(); i += 3) among.push_back(i);
+  among.insert(among.end(), {0, 3});
+  for (std::size_t k : {std::size_t{1}, std::size_t{6}, std::size_t{33}}) {
+    std::vector<std::vector<Neighbor>> want(x.size()), got(x.size());
+    brute.nearest_among_each(among, k, c.radius, 2, [&](std::size_t i, const std::vector<Neighbor>& near) { want[i] = near; });
+    std::size_t calls = 0;
+    engine->nearest_among_each(among, k, c.radius, 2, [&](std::size_t i, const std::vector<Neighbor>& near) { got[i] = near, ++calls; });
+    EXPECT_EQ(calls, x.size()) << "nearest_among_each k " << k;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      ASSERT_EQ(want[i].size(), got[i].size()) << "nearest_among_each k " << k << ", point " << i;
+      for (std::size_t r = 0; r < want[i].size(); ++r) {
+        ASSERT_EQ(want[i][r].index, got[i][r].index) << "nearest_among_each k " << k << ", point " << i << ", rank " << r;
+        ASSERT_EQ(want[i][r].distance, got[i][r].distance);
+      }
     }
   }
 

@@ -40,6 +40,7 @@ struct ConstraintOptions {
   double track_overlap = 0.5;   // intersection over union of the two boxes
   double same_person = 0.6;     // in the embedder's distance (dlib's same-person threshold for ResNet)
   double merge_distance = 0.6;  // join clusters whose faces are on average closer (0: never)
+  int threads = 0;              // workers for the join's measurements (0: every core)
   bool any() const { return cannot_link || must_link || merge_distance > 0; }
 };
 

@@ -79,6 +79,12 @@ class NeighborIndex {
   using NearestVisitor = std::function<void(std::size_t i, const std::vector<Neighbor>& near)>;
   virtual void nearest_within_each(std::size_t k, double radius, int threads, const NearestVisitor& found,
                                    std::size_t budget = 0) const;
+  // For every point, its k nearest among the points `among` (a sample, say) no farther than
+  // radius (itself included if it is among them), by distance, then index: found(i, near) once
+  // per point, the calls never overlapping. Chinese whispers links a large person's faces this
+  // way: their nearest among all would have to be proven against most of the person.
+  virtual void nearest_among_each(std::span<const std::size_t> among, std::size_t k, double radius, int threads,
+                                  const NearestVisitor& found) const;
   // Calls found(i, j) once for every unordered pair i != j within radius, in no set order,
   // searching with `threads` workers; it may skip pairs whose points `groups` puts in one group.
   // Calls to groups and found never overlap: they need no lock of their own.

@@ -24,7 +24,7 @@ namespace castnet {
 
 // Bumped whenever a header a plugin compiles against changes in a way that breaks binaries.
 // The registry reads a library's version before it touches any C++ type in it.
-inline constexpr int kPluginApiVersion = 7;  // 7: NeighborIndex::nearest_within_each
+inline constexpr int kPluginApiVersion = 8;  // 8: NeighborIndex::nearest_among_each
 
 enum class PluginKind { detector, embedder, clusterer, edge_rule, frame_source };
 const char* to_string(PluginKind k);
