@@ -21,6 +21,7 @@ formats::OutputOptions output_options(const Options& o) {
   formats::OutputOptions opt;
   opt.gexf_version = o.gexf_version == "1.3" ? formats::GexfVersion::v1_3 : formats::GexfVersion::v1_2draft;
   opt.node_image = o.node_image == "largest" ? NodeImageRule::largest : NodeImageRule::best;
+  opt.images.node_image = opt.node_image;
   opt.images.threads = o.threads;
   opt.dynamic = o.dynamic;
   opt.frame_interval = o.frame_interval;

@@ -25,12 +25,10 @@ double face_sharpness(const cv::Mat& bgr) {
 
 namespace {
 
-// Of the faces at least half as large as the largest, the five nearest the cluster's centre,
-// and of those the sharpest: a typical, large, focused face rather than an odd angle.
-std::size_t best_face(const Network& net, const std::vector<std::size_t>& members, long max_area,
-                      std::size_t largest, const std::vector<double>& sharpness) {
+// The faces at least half as large as the largest, the five nearest the cluster's centre: the
+// candidates of the rule `best`, which takes the sharpest of them.
+std::vector<std::size_t> near_large_faces(const Network& net, const std::vector<std::size_t>& members, long max_area) {
   const EmbeddingSet& x = net.embeddings;
-  if (!x.dim) return largest;
   std::vector<double> centre(x.dim, 0.0);
   for (std::size_t i : members)
     for (std::size_t d = 0; d < x.dim; ++d) centre[d] += x.row(i)[d] / double(members.size());
@@ -39,30 +37,55 @@ std::size_t best_face(const Network& net, const std::vector<std::size_t>& member
     if (2 * net.faces[i].face.box.area() >= max_area) near.emplace_back(distance(x.row(i), centre.data(), x.dim, x.metric), i);
   std::sort(near.begin(), near.end());
   near.resize(std::min<std::size_t>(near.size(), 5));
-  std::size_t pick = near.front().second;
-  for (auto& [dist, i] : near)
-    if (sharpness[i] > sharpness[pick]) pick = i;
-  return pick;
+  std::vector<std::size_t> out;
+  for (auto& [dist, i] : near) out.push_back(i);
+  return out;
+}
+
+// Each person's faces, and the largest face of each with its area.
+struct Person {
+  std::vector<std::size_t> members;
+  std::size_t largest = 0;
+  long max_area = 0;
+};
+std::map<int, Person> people_of(const Network& net) {
+  std::map<int, Person> people;
+  for (std::size_t i = 0; i < net.faces.size(); ++i) {
+    if (net.labels[i] < 0) continue;
+    Person& p = people[net.labels[i]];
+    if (p.members.empty() || net.faces[i].face.box.area() > p.max_area) p.max_area = net.faces[i].face.box.area(), p.largest = i;
+    p.members.push_back(i);
+  }
+  return people;
+}
+
+// The faces the rule may choose from: the largest (`largest`, or `best` without embeddings),
+// else the near large ones.
+std::vector<std::size_t> candidates_of(const Network& net, const Person& p, NodeImageRule rule) {
+  if (rule == NodeImageRule::largest || !net.embeddings.dim) return {p.largest};
+  return near_large_faces(net, p.members, p.max_area);
 }
 
 }  // namespace
 
 std::map<int, std::size_t> choose_node_images(const Network& net, const std::vector<double>& sharpness,
                                               NodeImageRule rule) {
-  std::map<int, std::vector<std::size_t>> members;
-  for (std::size_t i = 0; i < net.faces.size(); ++i)
-    if (net.labels[i] >= 0) members[net.labels[i]].push_back(i);
   std::map<int, std::size_t> picks;
-  for (const auto& [label, idx] : members) {
-    std::size_t largest = idx.front();
-    long max_area = 0;
-    for (std::size_t i : idx) {
-      long a = net.faces[i].face.box.area();
-      if (a > max_area) max_area = a, largest = i;
-    }
-    picks[label] = rule == NodeImageRule::best ? best_face(net, idx, max_area, largest, sharpness) : largest;
+  for (const auto& [label, person] : people_of(net)) {
+    const auto candidates = candidates_of(net, person, rule);
+    std::size_t pick = candidates.front();
+    for (std::size_t i : candidates)
+      if (sharpness[i] > sharpness[pick]) pick = i;
+    picks[label] = pick;
   }
   return picks;
+}
+
+std::vector<char> node_image_candidates(const Network& net, NodeImageRule rule) {
+  std::vector<char> wanted(net.faces.size(), 0);
+  for (const auto& [label, person] : people_of(net))
+    for (std::size_t i : candidates_of(net, person, rule)) wanted[i] = 1;
+  return wanted;
 }
 
 void set_node_image_paths(Network& net) {

@@ -75,8 +75,8 @@ std::vector<char> montage_tiles(const Network& net, std::size_t max_tiles) {
   return wants;
 }
 
-// Renames the crops an earlier run wrote to their faces' new labels; removes the others.
-// Returns which faces have a crop already.
+// Renames the crops an earlier run wrote to their faces' new labels; removes the others (of faces
+// gone, or no output shows now). Returns which faces have a crop already.
 std::vector<char> reuse_crops(const fs::path& out, const Network& net, const std::vector<std::string>& paths) {
   std::map<std::int64_t, std::size_t> face_index;
   for (std::size_t i = 0; i < net.faces.size(); ++i) face_index[net.faces[i].id] = i;
@@ -86,7 +86,7 @@ std::vector<char> reuse_crops(const fs::path& out, const Network& net, const std
     auto dash = name.rfind('-');
     auto it = dash == std::string::npos ? face_index.end() : face_index.find(std::atoll(name.c_str() + dash + 1));
     std::error_code ec;
-    if (it == face_index.end() || e.path().extension() != ".jpg" || have[it->second]) {
+    if (it == face_index.end() || e.path().extension() != ".jpg" || have[it->second] || paths[it->second].empty()) {
       fs::remove(e.path(), ec);
       continue;
     }
@@ -110,9 +110,11 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
   FaceCrops crops;
   crops.sharpness.assign(n, 0.0);
   crops.tiles.resize(n);
-  for (std::size_t i = 0; i < n; ++i) crops.paths.push_back(fmt::format("faces/{}-{}.jpg", net.labels[i], net.faces[i].id));
-  std::vector<char> have = reuse_crops(out, net, crops.paths);
   crops.montage_tile = montage_tiles(net, opt.max_tiles);
+  const std::vector<char> candidates = node_image_candidates(net, opt.node_image);
+  for (std::size_t i = 0; i < n; ++i)
+    crops.paths.push_back(crops.montage_tile[i] || candidates[i] ? fmt::format("faces/{}-{}.jpg", net.labels[i], net.faces[i].id) : "");
+  std::vector<char> have = reuse_crops(out, net, crops.paths);
 
   // Sharpness and tiles always come from the crop as written (JPEG and all), so a first run and
   // a re-run choose the same node images.
@@ -128,7 +130,7 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
   std::map<std::string, std::vector<std::size_t>> by_location;
   std::map<std::int64_t, std::set<std::string>> wanted;
   for (std::size_t i = 0; i < n; ++i) {
-    if (have[i]) continue;
+    if (have[i] || crops.paths[i].empty()) continue;
     const StoredFrame* f = frame_of.at(net.faces[i].frame_id);
     by_location[f->location].push_back(i);
     wanted[f->broadcast_id].insert(f->location);
@@ -139,11 +141,15 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
     for (std::size_t i : by_location.at(location)) {
       std::vector<unsigned char> jpeg;
       cv::imencode(".jpg", bgr(crop_rect(net.faces[i].face.box, bgr.cols, bgr.rows)), jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
-      std::ofstream file(out / crops.paths[i], std::ios::binary);
+      // Written beside and renamed: a run killed mid-write leaves no half crop for the next to reuse.
+      const fs::path path = out / crops.paths[i], part = path.string() + ".part";
+      std::ofstream file(part, std::ios::binary);
       file.write(reinterpret_cast<const char*>(jpeg.data()), std::streamsize(jpeg.size()));
-      if (!file)
-        throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's space and permissions.",
-                                                  (out / crops.paths[i]).string()));
+      file.close();
+      std::error_code ec;
+      if (file) fs::rename(part, path, ec);
+      if (!file || ec)
+        throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's space and permissions.", path.string()));
       measure(i, cv::imdecode(jpeg, cv::IMREAD_COLOR));
     }
   };

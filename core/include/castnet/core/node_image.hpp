@@ -26,6 +26,10 @@ double face_sharpness(const cv::Mat& bgr);
 std::map<int, std::size_t> choose_node_images(const Network& net, const std::vector<double>& sharpness,
                                               NodeImageRule rule);
 
+// Per face of the network: whether the rule may choose it, so that only those need a crop to
+// measure (the rule `best`: five a person; `largest`: one).
+std::vector<char> node_image_candidates(const Network& net, NodeImageRule rule);
+
 // Sets each vertex's image to node_images/<identity>.jpg, the path writers put that face at.
 void set_node_image_paths(Network& net);
 

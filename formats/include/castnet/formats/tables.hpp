@@ -25,7 +25,8 @@ std::string csv_field(const std::string& s);
 void write_faces_csv(std::ostream& out, const std::vector<StoredFrame>& frames,
                      const std::vector<StoredFace>& faces, const std::vector<int>& labels);
 
-// The seed's lines, one per face: [MATCH] FACEID="<label>" IMG="<crop path>".
+// The seed's lines, one per face: [MATCH] FACEID="<label>" IMG="<crop path>" (empty for a face no
+// output shows, which castnet does not crop: a year's every face would be ~800,000 files).
 void write_cluster_txt(std::ostream& out, const std::vector<std::string>& crops, const std::vector<int>& labels);
 
 // nodes.csv: Id,Image  and  edges.csv: Source,Target,Type,Weight,CocurFrames (the seed's columns).
