@@ -1,12 +1,14 @@
 #include "castnet/core/image_file.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 
 #include <fmt/format.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <turbojpeg.h>
+#include <webp/decode.h>
 
 #include "castnet/sdk/frame_names.hpp"
 #include "castnet/sdk/errors.hpp"
@@ -61,6 +63,31 @@ bool decode_jpeg(const std::vector<unsigned char>& bytes, cv::Mat& rgb, std::str
   return handled;
 }
 
+// WebP through libwebp itself: OpenCV's reader for it asks libwebp whether the header is valid,
+// and where it is not, OpenCV offers the bytes to its next readers, DICOM among them, whose
+// library (GDCM) aborts the process on a malformed file (found by scripts/fuzz).
+cv::Mat decode_webp(const std::vector<unsigned char>& bytes, std::string& error) {
+  int width = 0, height = 0;
+  // The size libwebp will decode to, checked as the header's was (a VP8X canvas may differ).
+  bool fits = WebPGetInfo(bytes.data(), bytes.size(), &width, &height) && std::uint64_t(width) * std::uint64_t(height) <= kMaxFramePixels;
+  std::uint8_t* pixels = fits ? WebPDecodeRGB(bytes.data(), bytes.size(), &width, &height) : nullptr;
+  if (!pixels) {
+    error = "not a readable image (damaged WebP)";
+    return {};
+  }
+  cv::Mat rgb = cv::Mat(height, width, CV_8UC3, pixels).clone();
+  WebPFree(pixels);
+  return rgb;
+}
+
+// The formats OpenCV's imdecode recognises by a signature at the start of the file, before
+// any other of its readers is asked: BMP (its first), JPEG as OpenCV knows it (FF D8 FF), PNG.
+bool opencv_reads_by_signature(const std::vector<unsigned char>& b) {
+  if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') return true;
+  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return true;
+  return b.size() >= 8 && std::memcmp(b.data(), "\x89PNG\r\n\x1a\n", 8) == 0;
+}
+
 }  // namespace
 
 cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error, std::string* warning) {
@@ -95,6 +122,11 @@ cv::Mat decode_rgb(const std::vector<unsigned char>& bytes, std::string& error, 
   if (bytes.size() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xD8) {
     cv::Mat rgb;
     if (decode_jpeg(bytes, rgb, error, warning)) return rgb;
+  }
+  if (bytes.size() >= 12 && std::memcmp(bytes.data(), "RIFF", 4) == 0) return decode_webp(bytes, error);
+  if (!opencv_reads_by_signature(bytes)) {  // a GIF (OpenCV 4.6 has no reader), a JPEG without FF D8 FF
+    error = "not a readable image";
+    return {};
   }
   cv::Mat img;
   try {

@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include "castnet/sdk/frame_names.hpp"
 #include "castnet/core/image_file.hpp"
 #include "castnet/core/inputs.hpp"
@@ -52,6 +55,31 @@ TEST(Decode, RefusesEmptyTextAndTruncatedJpeg) {
   std::vector<unsigned char> jpeg_head{0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10};
   EXPECT_TRUE(decode_rgb(jpeg_head, error).empty());
   EXPECT_NE(error.find("truncated"), std::string::npos);
+}
+
+TEST(Decode, WebPPngBmpAreReadAndNothingReachesOpenCVsOtherReaders) {
+  cv::Mat bgr(48, 64, CV_8UC3);
+  cv::randu(bgr, 0, 255);
+  cv::Mat expected;
+  cv::cvtColor(bgr, expected, cv::COLOR_BGR2RGB);
+  std::string error;
+  for (std::string ext : {".webp", ".png", ".bmp"}) {  // the lossless formats a frame source lists
+    std::vector<unsigned char> bytes;
+    ASSERT_TRUE(cv::imencode(ext, bgr, bytes, {cv::IMWRITE_WEBP_QUALITY, 101}));  // 101: lossless WebP
+    cv::Mat rgb = decode_rgb(bytes, error);
+    ASSERT_EQ(error, "") << ext;
+    EXPECT_EQ(cv::norm(rgb, expected, cv::NORM_INF), 0) << ext;
+  }
+  // A WebP header libwebp rejects, with DICOM's tag at byte 128: OpenCV would hand it to GDCM,
+  // which aborts the process (scripts/fuzz found it); a GIF, which OpenCV 4.6 cannot read, too.
+  for (std::string head : {std::string("RIFF\x04\0\0\0WEBPVP8L", 16), std::string("GIF89a\x10\0\x10\0", 10)}) {
+    std::vector<unsigned char> bytes(head.begin(), head.end());
+    bytes.resize(200, 0);
+    std::copy_n("DICM", 4, bytes.begin() + 128);
+    error.clear();
+    EXPECT_TRUE(decode_rgb(bytes, error).empty());
+    EXPECT_NE(error.find("not a readable image"), std::string::npos) << error;
+  }
 }
 
 }  // namespace
