@@ -193,12 +193,18 @@ TEST_F(SynthNetwork, ReportLoadsInChromiumWithAFacePerPersonAndNoBrokenImage) {
                                         "--disable-sync --no-first-run --user-data-dir={}/chromium --virtual-time-budget=10000",
                                         dir_.string());
   std::string dom;
-  ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --dump-dom file://{}/report.html 2>/dev/null", flags, out().string()), &dom), 0) << dom;
+  ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --dump-dom file://{}/report.html#check-images 2>/dev/null", flags, out().string()), &dom), 0) << dom;
   std::size_t people = test::read_csv(out() / "nodes.csv").rows.size();
   std::size_t faces = 0;
   for (std::size_t at = 0; (at = dom.find("class=\"face\"", at)) != std::string::npos; ++at) ++faces;
   EXPECT_EQ(faces, people);
   EXPECT_NE(dom.find("data-broken-images=\"0\""), std::string::npos) << "an image failed to load, or the check did not run";
+  // A year has thousands of people: their faces and montages load as they are scrolled to.
+  std::string html = test::slurp(out() / "report.html");
+  std::size_t lazy = 0;
+  for (std::size_t at = 0; (at = html.find("<img loading=\"lazy\"", at)) != std::string::npos; ++at) ++lazy;
+  for (std::size_t at = 0; (at = html.find("<img class=\"face\" loading=\"lazy\"", at)) != std::string::npos; ++at) ++lazy;
+  EXPECT_EQ(lazy, 2 * people);
   ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --window-size=1280,2000 --screenshot={}/report.png file://{}/report.html", flags,
                                   dir_.string(), out().string())), 0);
   cv::Mat shot = cv::imread((dir_ / "report.png").string());
@@ -206,7 +212,7 @@ TEST_F(SynthNetwork, ReportLoadsInChromiumWithAFacePerPersonAndNoBrokenImage) {
   EXPECT_EQ(shot.rows, 2000);
   // And the check is real: hide a node image and the page reports it.
   fs::rename(out() / "node_images/0.jpg", out() / "node_images/0.jpg.away");
-  ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --dump-dom file://{}/report.html 2>/dev/null", flags, out().string()), &dom), 0);
+  ASSERT_EQ(test::run(fmt::format("timeout 120 chromium {} --dump-dom file://{}/report.html#check-images 2>/dev/null", flags, out().string()), &dom), 0);
   fs::rename(out() / "node_images/0.jpg.away", out() / "node_images/0.jpg");
   EXPECT_EQ(dom.find("data-broken-images=\"0\""), std::string::npos);
 }
