@@ -21,7 +21,6 @@ formats::OutputOptions output_options(const Options& o) {
   formats::OutputOptions opt;
   opt.gexf_version = o.gexf_version == "1.3" ? formats::GexfVersion::v1_3 : formats::GexfVersion::v1_2draft;
   opt.node_image = o.node_image == "largest" ? NodeImageRule::largest : NodeImageRule::best;
-  opt.images.node_image = opt.node_image;
   opt.images.threads = o.threads;
   opt.dynamic = o.dynamic;
   opt.frame_interval = o.frame_interval;
@@ -36,8 +35,10 @@ void write_network(const fs::path& out, Network& net, const Options& o, const Se
   FrameReader reader(session.registry(), session.context());  // crops come from the inputs, read in place
   opt.images.reader = &reader;
   // The node image is chosen on the crops as written (their sharpness), so crops come first.
+  const NodeImageCandidates candidates = node_image_candidates(net, opt.node_image);
+  opt.images.node_image_candidates = &candidates;
   formats::FaceCrops crops = formats::write_face_crops(out, net, opt.images);
-  auto picks = choose_node_images(net, crops.sharpness, opt.node_image);
+  auto picks = choose_node_images(candidates, crops.sharpness);
   set_node_image_paths(net);
   formats::write_outputs(out, net, crops, picks, opt);
 }

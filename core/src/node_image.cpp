@@ -68,24 +68,21 @@ std::vector<std::size_t> candidates_of(const Network& net, const Person& p, Node
 
 }  // namespace
 
-std::map<int, std::size_t> choose_node_images(const Network& net, const std::vector<double>& sharpness,
-                                              NodeImageRule rule) {
+NodeImageCandidates node_image_candidates(const Network& net, NodeImageRule rule) {
+  NodeImageCandidates out;
+  for (const auto& [label, person] : people_of(net)) out[label] = candidates_of(net, person, rule);
+  return out;
+}
+
+std::map<int, std::size_t> choose_node_images(const NodeImageCandidates& candidates, const std::vector<double>& sharpness) {
   std::map<int, std::size_t> picks;
-  for (const auto& [label, person] : people_of(net)) {
-    const auto candidates = candidates_of(net, person, rule);
-    std::size_t pick = candidates.front();
-    for (std::size_t i : candidates)
+  for (const auto& [label, faces] : candidates) {
+    std::size_t pick = faces.front();
+    for (std::size_t i : faces)
       if (sharpness[i] > sharpness[pick]) pick = i;
     picks[label] = pick;
   }
   return picks;
-}
-
-std::vector<char> node_image_candidates(const Network& net, NodeImageRule rule) {
-  std::vector<char> wanted(net.faces.size(), 0);
-  for (const auto& [label, person] : people_of(net))
-    for (std::size_t i : candidates_of(net, person, rule)) wanted[i] = 1;
-  return wanted;
 }
 
 void set_node_image_paths(Network& net) {

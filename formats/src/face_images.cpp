@@ -111,9 +111,12 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
   crops.sharpness.assign(n, 0.0);
   crops.tiles.resize(n);
   crops.montage_tile = montage_tiles(net, opt.max_tiles);
-  const std::vector<char> candidates = node_image_candidates(net, opt.node_image);
+  std::vector<char> candidate(n, 0);
+  if (opt.node_image_candidates)
+    for (const auto& [label, faces] : *opt.node_image_candidates)
+      for (std::size_t i : faces) candidate[i] = 1;
   for (std::size_t i = 0; i < n; ++i)
-    crops.paths.push_back(crops.montage_tile[i] || candidates[i] ? fmt::format("faces/{}-{}.jpg", net.labels[i], net.faces[i].id) : "");
+    crops.paths.push_back(crops.montage_tile[i] || candidate[i] ? fmt::format("faces/{}-{}.jpg", net.labels[i], net.faces[i].id) : "");
   std::vector<char> have = reuse_crops(out, net, crops.paths);
 
   // Sharpness and tiles always come from the crop as written (JPEG and all), so a first run and

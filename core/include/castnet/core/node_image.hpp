@@ -21,14 +21,14 @@ const char* describe(NodeImageRule r);
 // made comparable across face sizes by the resize.
 double face_sharpness(const cv::Mat& bgr);
 
-// identity -> index into net.faces of the face that stands for that person. `sharpness` is per
-// face of the network (0 where unknown); the rule `largest` does not read it.
-std::map<int, std::size_t> choose_node_images(const Network& net, const std::vector<double>& sharpness,
-                                              NodeImageRule rule);
+// identity -> the faces (indices into net.faces) the rule may choose from (`best`: up to five;
+// `largest`: one), so that only those need a crop to measure.
+using NodeImageCandidates = std::map<int, std::vector<std::size_t>>;
+NodeImageCandidates node_image_candidates(const Network& net, NodeImageRule rule);
 
-// Per face of the network: whether the rule may choose it, so that only those need a crop to
-// measure (the rule `best`: five a person; `largest`: one).
-std::vector<char> node_image_candidates(const Network& net, NodeImageRule rule);
+// identity -> the candidate that stands for that person: the sharpest (`sharpness` is per face of
+// the network, 0 where unknown; a single candidate is taken as it is).
+std::map<int, std::size_t> choose_node_images(const NodeImageCandidates& candidates, const std::vector<double>& sharpness);
 
 // Sets each vertex's image to node_images/<identity>.jpg, the path writers put that face at.
 void set_node_image_paths(Network& net);

@@ -18,7 +18,7 @@ struct FaceImageOptions {
   const FrameReader* reader = nullptr;  // reads frames back from their inputs (none: crops only reused)
   int tile = 96;                   // montage tile size, px
   std::size_t max_tiles = 100;     // per cluster montage; larger clusters are sampled evenly
-  NodeImageRule node_image = NodeImageRule::best;  // which faces may become node images: they are cropped
+  const NodeImageCandidates* node_image_candidates = nullptr;  // the faces a node image is chosen from: cropped
   int threads = 0;
 };
 
