@@ -5,7 +5,9 @@
 
 #include "castnet/core/connect.hpp"
 #include "castnet/core/extract.hpp"
+#include "castnet/core/folder_lock.hpp"
 #include "castnet/core/node_image.hpp"
+#include "castnet/core/text.hpp"
 #include "castnet/eval/gallery.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "castnet/formats/outputs.hpp"
@@ -39,7 +41,7 @@ void write_network(const fs::path& out, Network& net, const Options& o, const Se
   opt.images.node_image_candidates = &candidates;
   formats::FaceCrops crops = formats::write_face_crops(out, net, opt.images);
   auto picks = choose_node_images(candidates, crops.sharpness);
-  set_node_image_paths(net);
+  set_node_image_paths(net, picks, crops.paths);
   formats::write_outputs(out, net, crops, picks, opt);
 }
 
@@ -67,18 +69,24 @@ void gallery_step(const Options& o, const Session& session, const PipelineSpec* 
 
 void graph_step(const Options& o, const Session& session) {
   FaceStore store = open_store(o, false);
+  const FolderLock writer(o.out);
   Network net = connect_people(store, session.registry(), session.context(), stages(o).edges);
   for (const auto& note : net.notes) fmt::print(stderr, "castnet: note: {}\n", note);
   write_network(o.out, net, o, session);
   fmt::print("graph: {} people, {} edges ({}); wrote {}\n", boost::num_vertices(net.graph), boost::num_edges(net.graph),
              net.edge_rule_key, (fs::path(o.out) / "graph.gexf").string());
   if (!o.per_broadcast) return;
+  // A broadcast's name comes from a file name: made one safe component, and unique (two folders
+  // both named `frames` are two broadcasts of one name: the later is NAME-ID).
+  std::set<std::string> taken;
   for (const auto& b : store.broadcasts()) {
     Network one = connect_people(store, session.registry(), session.context(), stages(o).edges, b.id);
-    fs::path dir = fs::path(o.out) / "broadcasts" / b.name;
+    std::string folder = file_name_component(b.name);
+    if (!taken.insert(folder).second) taken.insert(folder = fmt::format("{}-{}", folder, b.id));
+    fs::path dir = fs::path(o.out) / "broadcasts" / folder;
     fs::create_directories(dir);
     write_network(dir, one, o, session);
-    fmt::print("graph: broadcast {}: {} people, {} edges; wrote {}\n", b.name, boost::num_vertices(one.graph),
+    fmt::print("graph: broadcast {}: {} people, {} edges; wrote {}\n", terminal_text(b.name), boost::num_vertices(one.graph),
                boost::num_edges(one.graph), (dir / "graph.gexf").string());
   }
 }

@@ -3,11 +3,13 @@
 // re-clusterings; `castnet people history` lists them, `castnet people undo` takes one back.
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
 #include "castnet/core/connect.hpp"
 #include "castnet/core/people.hpp"
+#include "castnet/core/text.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "session.hpp"
 
@@ -42,10 +44,10 @@ void list_people(Network net) {
   for (const auto& [p, n] : faces) {
     auto it = net.names.find(p);
     const auto& seen = net.appearances.at(p);
-    fmt::print("{:>6}  {:<24} {:>6}  {:<22} {}\n", p, it == net.names.end() ? "" : it->second, n,
+    fmt::print("{:>6}  {:<24} {:>6}  {:<22} {}\n", p, it == net.names.end() ? "" : terminal_text(it->second), n,
                tl.format(tl.frame_seconds.at(seen.front())), tl.format(tl.frame_seconds.at(seen.back())));
   }
-  for (const auto& note : net.notes) fmt::print(stderr, "castnet: note: {}\n", note);
+  for (const auto& note : net.notes) fmt::print(stderr, "castnet: note: {}\n", terminal_text(note));
 }
 
 void list_faces(const Network& net, int person) {
@@ -56,7 +58,7 @@ void list_faces(const Network& net, int person) {
   for (std::size_t i = 0; i < net.faces.size(); ++i) {
     if (net.labels[i] != person) continue;
     const Box& b = net.faces[i].face.box;
-    fmt::print("{:>8}  {:<40} {}, {}, {}, {}\n", net.faces[i].id, frame.at(net.faces[i].frame_id)->name, b.left, b.top, b.right, b.bottom);
+    fmt::print("{:>8}  {:<40} {}, {}, {}, {}\n", net.faces[i].id, terminal_text(frame.at(net.faces[i].frame_id)->name), b.left, b.top, b.right, b.bottom);
     any = true;
   }
   if (!any) throw Error(ExitCode::usage, fmt::format("There is no person {} in the latest clustering; `castnet people` lists them.", person));
@@ -65,26 +67,26 @@ void list_faces(const Network& net, int person) {
 void store_correction(const Options& o, FaceStore& store, const Correction& c) {
   std::int64_t id = store.add_correction(c);
   fmt::print("people: correction {}: {}. `castnet graph -o {}` writes the outputs with it; `castnet people undo` takes it back.\n", id,
-             describe(c), o.out);
+             terminal_text(describe(c)), o.out);
 }
 
 void history(const FaceStore& store) {
   auto all = store.corrections();
   if (all.empty()) fmt::print("people: no corrections yet\n");
-  for (const auto& c : all) fmt::print("{:>4}  {}  {}{}\n", c.id, c.created, describe(c), c.undone ? "  (undone)" : "");
+  for (const auto& c : all) fmt::print("{:>4}  {}  {}{}\n", c.id, c.created, terminal_text(describe(c)), c.undone ? "  (undone)" : "");
 }
 
-void undo(FaceStore& store, std::int64_t id) {
-  // The one named, else the latest still in force.
+// The one named (0 included: it names no correction), else the latest still in force.
+void undo(FaceStore& store, std::optional<std::int64_t> id) {
   const std::vector<Correction> all = store.corrections();
   const Correction* c = nullptr;
   for (const Correction& each : all)
-    if (id ? each.id == id : !each.undone) c = &each;
-  if (!c) throw Error(ExitCode::usage, id ? fmt::format("There is no correction {}; `castnet people history` lists them.", id)
+    if (id ? each.id == *id : !each.undone) c = &each;
+  if (!c) throw Error(ExitCode::usage, id ? fmt::format("There is no correction {}; `castnet people history` lists them.", *id)
                                           : std::string("There is no correction to undo."));
-  if (c->undone) throw Error(ExitCode::usage, fmt::format("Correction {} is undone already.", id));
+  if (c->undone) throw Error(ExitCode::usage, fmt::format("Correction {} is undone already.", c->id));
   store.set_undone(c->id, true);
-  fmt::print("people: correction {} undone ({}).\n", c->id, describe(*c));
+  fmt::print("people: correction {} undone ({}).\n", c->id, terminal_text(describe(*c)));
 }
 
 }  // namespace
@@ -133,9 +135,9 @@ void add_people_command(CLI::App& app, Options& o) {
   people->add_subcommand("history", "List the corrections, undone ones too")->callback([&o] { history(open_store(o, false)); });
   auto* und = people->add_subcommand("undo", "Take back the latest correction, or the one given");
   und->add_option("correction", a.correction, "correction id (castnet people history)");
-  und->callback([&o] {
+  und->callback([&o, und] {
     FaceStore store = open_store(o, false);
-    undo(store, a.correction);
+    undo(store, und->count("correction") ? std::optional<std::int64_t>(a.correction) : std::nullopt);
   });
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "castnet/core/system.hpp"
+#include "castnet/core/text.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "commands.hpp"
 #include "mpi.hpp"
@@ -70,7 +71,7 @@ int run_command(int argc, char** argv) {
     std::fprintf(stderr, "castnet: %s (see --help).\n", what.c_str());
     return static_cast<int>(castnet::ExitCode::usage);
   } catch (const castnet::Error& e) {
-    std::fprintf(stderr, "castnet: %s\n", e.what());
+    std::fprintf(stderr, "castnet: %s\n", castnet::terminal_text(e.what()).c_str());  // it may quote a name or a file name
     return static_cast<int>(e.code());
   } catch (const std::filesystem::filesystem_error& e) {
     // A file operation nothing above foresaw: inside OUT it was an output, elsewhere an input.

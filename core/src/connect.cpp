@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "castnet/core/people.hpp"
 #include "castnet/network/community.hpp"
 #include "castnet/network/layout.hpp"
@@ -46,12 +48,17 @@ Network load_people(const FaceStore& store) {
   net.embeddings = store.embeddings(net.faces, run->embedder);
   std::vector<std::int64_t> face_ids;
   for (const auto& f : net.faces) face_ids.push_back(f.id);
-  net.labels = store.clustering(run->id, face_ids).labels;
+  std::vector<char> unlabelled;
+  net.labels = store.clustering(run->id, face_ids, &unlabelled).labels;
+  net.unclustered = std::size_t(std::count(unlabelled.begin(), unlabelled.end(), 1));
   PeopleInput people{&face_ids, &net.embeddings, store.corrections(), store.gallery(run->embedder), kGalleryDistance};
   if (auto d = store.meta("gallery_distance")) people.gallery_distance = std::stod(*d);
   People named = apply_people(people, net.labels);
   net.names = std::move(named.names);
   net.notes = std::move(named.notes);
+  if (net.unclustered)
+    net.notes.push_back(fmt::format("{} faces were extracted after the latest clustering and are in no one's network yet; "
+                                    "`castnet cluster` places them.", net.unclustered));
   return net;
 }
 

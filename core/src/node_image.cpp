@@ -85,9 +85,13 @@ std::map<int, std::size_t> choose_node_images(const NodeImageCandidates& candida
   return picks;
 }
 
-void set_node_image_paths(Network& net) {
-  for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v)
-    net.graph[v].image = fmt::format("node_images/{}.jpg", net.graph[v].identity);
+void set_node_image_paths(Network& net, const std::map<int, std::size_t>& picks, const std::vector<std::string>& crops) {
+  for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) {
+    const int identity = net.graph[v].identity;
+    const auto pick = picks.find(identity);
+    const bool cropped = pick != picks.end() && !crops.at(pick->second).empty();
+    net.graph[v].image = cropped ? fmt::format("node_images/{}.jpg", identity) : "";
+  }
 }
 
 }  // namespace castnet

@@ -6,6 +6,7 @@
 
 #include "castnet/core/connect.hpp"
 #include "castnet/core/people.hpp"
+#include "castnet/core/text.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "constraint_detail.hpp"
 
@@ -55,8 +56,8 @@ std::vector<std::size_t> two_means(const EmbeddingSet& x, const std::vector<std:
 }  // namespace
 
 Correction name_person(const Network& net, int person, const std::string& name) {
-  if (name.find_first_not_of(" \t") == std::string::npos) throw Error(ExitCode::usage, "A name cannot be empty.");
-  if (name.find_first_of("\n\r") != std::string::npos) throw Error(ExitCode::usage, "A name must be one line.");
+  if (std::string why = name_problem(name); !why.empty())
+    throw Error(ExitCode::usage, fmt::format("The name \"{}\" cannot be given: {}.", terminal_text(name), why));
   return {0, "name", name, ids_of(net, faces_of(net, person)), {}, false, ""};
 }
 

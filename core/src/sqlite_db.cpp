@@ -1,5 +1,6 @@
 #include "sqlite_db.hpp"
 
+#include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -12,9 +13,13 @@ Error sqlite_error(sqlite3* db, int rc) {
   const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
   const std::string path = file && *file ? file : "the face store";
   const std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  switch (rc & 0xff) {
+  // A write that ran out of space is, for SQLite, often an I/O error; errno says which it was.
+  const int sys = db ? sqlite3_system_errno(db) : 0;
+  const bool no_space = (rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT || sys == EFBIG);
+  switch (no_space ? SQLITE_FULL : rc & 0xff) {
     case SQLITE_FULL:
-      return Error(ExitCode::output, fmt::format("The face store {} cannot grow: the disk is full; free some space and run again (what is stored is kept).", path));
+      return Error(ExitCode::output, fmt::format("The face store {} cannot grow: {}; free some space and run again (what is stored is kept).", path,
+                                                 sys == EFBIG ? "the file size limit is reached" : "the disk is full"));
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:

@@ -39,6 +39,13 @@ std::vector<Point> parse_landmarks(const std::string& s) {
 }  // namespace
 
 FaceStore::FaceStore(const std::filesystem::path& path) : path_(path) {
+  // SQLite's own limit on a file's full path (512 bytes in Debian's build): past it, its error is
+  // only "unable to open", though the folder is there and writable.
+  const std::size_t full = std::filesystem::absolute(path).string().size() + 4;  // and "-wal"
+  if (const sqlite3_vfs* vfs = sqlite3_vfs_find(nullptr); vfs && full >= std::size_t(vfs->mxPathname))
+    throw Error(ExitCode::output, fmt::format("The face store {} cannot be opened: its full path is {} bytes long, and SQLite opens paths of "
+                                              "under {} bytes; choose a shorter output folder, or --store.",
+                                              path.string(), full - 4, vfs->mxPathname - 4));
   if (int rc = sqlite3_open(path.c_str(), &db_); rc != SQLITE_OK) {
     Error e = rc == SQLITE_CANTOPEN
                   ? Error(ExitCode::output, fmt::format("The face store {} cannot be opened or created; check that its folder exists and is writable.", path.string()))

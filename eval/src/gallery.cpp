@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "castnet/core/image_file.hpp"
+#include "castnet/core/text.hpp"
 #include "castnet/eval/synth.hpp"
 #include "castnet/sdk/errors.hpp"
 
@@ -41,12 +42,19 @@ GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, co
                           const StageSpec& embedder_spec) {
   if (!fs::exists(gallery)) throw Error(ExitCode::input, fmt::format("The gallery {} does not exist.", gallery.string()));
   auto photos = fs::is_directory(gallery) ? photos_in_folder(gallery) : load_labeled_photos(gallery);
+  for (const auto& photo : photos)  // the names castnet people name accepts, no others
+    if (std::string why = name_problem(photo.identity); !why.empty())
+      throw Error(ExitCode::input, fmt::format("The gallery {} names a person \"{}\" ({}), which cannot be a name: {}.", terminal_text(gallery.string()),
+                                               terminal_text(photo.identity), terminal_text(photo.path.string()), why));
   auto detector = reg.create<Detector>(PluginKind::detector, detector_spec, ctx);
   auto embedder = reg.create<Embedder>(PluginKind::embedder, embedder_spec, ctx);
   GalleryLoad out;
+  std::size_t unreadable = 0;
+  std::string first_error;
   for (const auto& photo : photos) {
     LoadedFrame img = load_image_file(photo.path);
     if (img.rgb.empty()) {
+      if (unreadable++ == 0) first_error = img.error;
       out.warnings.push_back(fmt::format("The gallery photo {} cannot be read ({}); it is left out.", photo.path.string(), img.error));
       continue;
     }
@@ -60,8 +68,12 @@ GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, co
     auto vec = embedder->embed(img.rgb, faces).front();
     out.faces.push_back({photo.identity, photo.path.string(), std::vector<float>(vec.begin(), vec.end())});
   }
+  if (out.faces.empty() && unreadable == photos.size())
+    throw Error(ExitCode::input, fmt::format("None of the {} photos of the gallery {} can be read (the first, {}: {}), so it names nobody.",
+                                             photos.size(), terminal_text(gallery.string()), terminal_text(photos.front().path.string()), first_error));
   if (out.faces.empty())
-    throw Error(ExitCode::input, fmt::format("No photo of the gallery {} shows exactly one face, so it names nobody.", gallery.string()));
+    throw Error(ExitCode::input, fmt::format("No photo of the gallery {} shows exactly one face ({} of {} cannot be read), so it names nobody.",
+                                             terminal_text(gallery.string()), unreadable, photos.size()));
   return out;
 }
 

@@ -31,11 +31,6 @@ cv::Rect crop_rect(const Box& b, int cols, int rows) {
   return {int(l), int(t), int(std::max(1L, r - l)), int(std::max(1L, btm - t))};
 }
 
-void write_jpeg(const fs::path& path, const cv::Mat& bgr) {
-  if (!cv::imwrite(path.string(), bgr, {cv::IMWRITE_JPEG_QUALITY, 90}))
-    throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's space and permissions.", path.string()));
-}
-
 cv::Mat grid(const std::vector<cv::Mat>& tiles, int tile, std::size_t max_cols) {
   std::size_t cols = std::min(max_cols, std::max<std::size_t>(1, tiles.size()));
   std::size_t rows = (tiles.size() + cols - 1) / cols;
@@ -166,7 +161,10 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
     if (opt.reader && broadcast_of.count(id)) missing = opt.reader->read(*broadcast_of.at(id), locations, opt.threads, crop_frame);
     if (missing.empty()) continue;
     std::size_t faces = 0;
-    for (const auto& location : missing) faces += by_location.at(location).size();
+    for (const auto& location : missing) {
+      faces += by_location.at(location).size();
+      for (std::size_t i : by_location.at(location)) crops.paths[i].clear();  // no crop: nothing may link to one
+    }
     const std::string name = broadcast_of.count(id) ? broadcast_of.at(id)->name : std::to_string(id);
     std::fprintf(stderr, "warning: %zu of the %zu frames wanted from broadcast %s (first: %s) are no longer readable; %zu face crops are missing.\n",
                  missing.size(), locations.size(), name.c_str(), name_of[*missing.begin()].c_str(), faces);
@@ -177,15 +175,12 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
   return crops;
 }
 
-void write_person_images(const fs::path& out, const Network& net, const FaceCrops& crops,
+void write_person_images(OutputBatch& batch, const Network& net, const FaceCrops& crops,
                          const std::map<int, std::size_t>& picks, const FaceImageOptions& opt) {
-  // Montages and node images follow the clustering: an earlier run's are stale.
-  for (const char* d : {"montages", "node_images"}) {
-    make_folder(out / d);
-    std::error_code ec;
-    for (fs::directory_iterator it(out / d, ec), end; !ec && it != end; it.increment(ec)) fs::remove(it->path(), ec);
-    if (ec) throw Error(ExitCode::output, fmt::format("The earlier pictures in {} cannot be removed ({}).", (out / d).string(), ec.message()));
-  }
+  // Montages and node images follow the clustering: the folders are replaced whole.
+  batch.folder("montages");
+  batch.folder("node_images");
+  const std::vector<int> jpeg{cv::IMWRITE_JPEG_QUALITY, 90};
   std::map<int, std::string> image_of, caption_of;
   for (std::size_t v = 0; v < boost::num_vertices(net.graph); ++v) {
     image_of[net.graph[v].identity] = net.graph[v].image;
@@ -201,15 +196,14 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
   std::vector<cv::Mat> people_tiles;
   for (const auto& [label, idx] : members) {
     std::size_t pick = picks.at(label);
-    const fs::path node_image = out / image_of.at(label);
-    std::error_code ec;
-    fs::copy_file(out / crops.paths[pick], node_image, fs::copy_options::overwrite_existing, ec);
+    const std::string crop = crops.paths[pick].empty() ? "" : read_bytes(batch.current(crops.paths[pick]));
+    if (!crop.empty()) batch.file(image_of.at(label), crop);
 
     std::vector<cv::Mat> cluster_tiles;
     for (std::size_t i : idx)
       if (crops.montage_tile[i]) cluster_tiles.push_back(crops.tiles[i]);
     cv::Mat montage = grid(cluster_tiles, opt.tile, 10);
-    write_jpeg(out / fmt::format("montages/montage-{}.jpg", label), montage);
+    batch.image(fmt::format("montages/montage-{}.jpg", label), montage, jpeg);
     framed_cell(montage, caption_of.at(label))
         .copyTo(final_canvas(cv::Rect(int(cell % kFinalColumns) * kCell, int(cell / kFinalColumns) * kCell, kCell, kCell)));
     ++cell;
@@ -217,7 +211,7 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
     // The chosen face may not be a montage tile (large clusters are sampled): read it back.
     cv::Mat t = crops.tiles[pick].clone();
     if (t.empty()) {
-      cv::Mat img = read_if_there(node_image);
+      cv::Mat img = crop.empty() ? cv::Mat() : cv::imdecode(std::vector<unsigned char>(crop.begin(), crop.end()), cv::IMREAD_COLOR);
       t = cv::Mat(opt.tile, opt.tile, CV_8UC3, cv::Scalar(0, 0, 0));
       if (!img.empty()) cv::resize(img, t, {opt.tile, opt.tile}, 0, 0, cv::INTER_AREA);
     }
@@ -225,12 +219,10 @@ void write_person_images(const fs::path& out, const Network& net, const FaceCrop
     cv::putText(t, std::to_string(label), {4, opt.tile - 6}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {255, 255, 255}, 1);
     people_tiles.push_back(t);
   }
-  write_jpeg(out / "montages/montage-all.jpg", grid(people_tiles, opt.tile, 10));
+  batch.image("montages/montage-all.jpg", grid(people_tiles, opt.tile, 10), jpeg);
   // The seed's `montage -tile 6x -frame 5` of every cluster montage, in OpenCV.
-  std::error_code gone;
-  if (members.empty()) fs::remove(out / "montage-final.png", gone);  // no people now: the earlier montage is stale
-  if (!members.empty() && !cv::imwrite((out / "montage-final.png").string(), final_canvas))
-    throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "montage-final.png").string()));
+  if (members.empty()) batch.remove("montage-final.png");  // no people now: the earlier montage is stale
+  else batch.image("montage-final.png", final_canvas);
 }
 
 }  // namespace castnet::formats

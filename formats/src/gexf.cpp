@@ -4,6 +4,7 @@
 #include <pugixml.hpp>
 
 #include "castnet/formats/style.hpp"
+#include "castnet/formats/tables.hpp"
 
 namespace castnet::formats {
 
@@ -36,7 +37,7 @@ void attribute(pugi::xml_node attrs, const char* id, const char* type) {
 void attvalue(pugi::xml_node values, const char* key, const std::string& value) {
   auto v = values.append_child("attvalue");
   v.append_attribute("for") = key;
-  v.append_attribute("value") = value.c_str();
+  v.append_attribute("value") = xml_text(value).c_str();
 }
 
 void spells(pugi::xml_node parent, const std::vector<Spell>& list, const Timeline& t) {
@@ -63,7 +64,7 @@ pugi::xml_node gexf_root(pugi::xml_document& doc, const GexfOptions& opt) {
   gexf.append_attribute("version") = ns.version;
   auto meta = gexf.append_child("meta");
   meta.append_child("creator").text() = "castnet";
-  if (!opt.description.empty()) meta.append_child("description").text() = opt.description.c_str();
+  if (!opt.description.empty()) meta.append_child("description").text() = xml_text(opt.description).c_str();
   return gexf;
 }
 
@@ -109,7 +110,7 @@ void write_nodes(pugi::xml_node graph, const Graph& g, const Timeline* timeline,
     const PersonNode& p = g[v];
     auto node = nodes.append_child("node");
     node.append_attribute("id") = std::to_string(p.identity).c_str();
-    node.append_attribute("label") = p.label().c_str();
+    node.append_attribute("label") = xml_text(p.label()).c_str();
     auto values = node.append_child("attvalues");
     attvalue(values, "image", p.image);
     attvalue(values, "pageranks", num(p.pagerank));

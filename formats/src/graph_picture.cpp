@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
+#include <sstream>
 #include <map>
 
 #include <fmt/format.h>
@@ -87,12 +87,12 @@ struct Drawing {
   int line_y(int k) const { return int(std::lround((30 + 22 * k) * f.text)); }
 };
 
-void write_svg(const fs::path& path, const Drawing& d) {
+std::string svg_text(const Drawing& d) {
   const Graph& g = d.g;
   const PictureFrame& f = d.f;
   const double t = f.text;
   const int legend_x = f.legend_x;
-  std::ofstream svg(path);
+  std::ostringstream svg;
   svg << fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{0}" height="{1}" viewBox="0 0 {0} {1}">)", f.width, f.height)
       << "\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<g class=\"edges\" stroke=\"#7f7f7f\" stroke-opacity=\"0.45\">\n";
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
@@ -111,8 +111,10 @@ void write_svg(const fs::path& path, const Drawing& d) {
     double cx = f.px(p.x), cy = f.py(p.y), r = f.scale * p.radius;
     svg << fmt::format("<g class=\"node\" id=\"node-{0}\" data-identity=\"{0}\" data-cx=\"{1:.2f}\" data-cy=\"{2:.2f}\" data-r=\"{3:.2f}\">", p.identity, cx, cy, r)
         << fmt::format("<title>{} (PageRank {:.4f}, {} faces)</title>", xml_escape(p.label()), p.pagerank, p.faces)
-        << fmt::format("<image href=\"{0}\" xlink:href=\"{0}\" x=\"{1:.2f}\" y=\"{2:.2f}\" width=\"{3:.2f}\" height=\"{3:.2f}\" preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#clip-{4})\"/>",
-                       p.image, cx - r, cy - r, 2 * r, p.identity)
+        << (p.image.empty() ? fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"#c8c8c8\"/>", cx, cy, r)
+                            : fmt::format("<image href=\"{0}\" xlink:href=\"{0}\" x=\"{1:.2f}\" y=\"{2:.2f}\" width=\"{3:.2f}\" height=\"{3:.2f}\" "
+                                          "preserveAspectRatio=\"xMidYMid slice\" clip-path=\"url(#clip-{4})\"/>",
+                                          xml_escape(p.image), cx - r, cy - r, 2 * r, p.identity))
         << fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"{:.2f}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{:.1f}\"/>", cx, cy, r,
                        community_colour(p.community).hex(), std::max(2.0, r / 8));
     if (!p.name.empty())
@@ -132,18 +134,18 @@ void write_svg(const fs::path& path, const Drawing& d) {
     ++k;
   }
   svg << "</g>\n</svg>\n";
-  if (!svg) throw Error(ExitCode::output, fmt::format("{} cannot be written.", path.string()));
+  return svg.str();
 }
 
 // Each face cut to a circle at its position, ringed in its community's colour, named below
 // where it has a name.
-void draw_faces(cv::Mat& canvas, const fs::path& out, const Drawing& d) {
+void draw_faces(cv::Mat& canvas, const OutputBatch& batch, const Drawing& d) {
   for (std::size_t v = 0; v < boost::num_vertices(d.g); ++v) {
     const PersonNode& p = d.g[v];
     int r = std::max(2, int(std::lround(d.f.scale * p.radius))), cx = int(std::lround(d.f.px(p.x))), cy = int(std::lround(d.f.py(p.y)));
     cv::Rect box(cx - r, cy - r, 2 * r, 2 * r);
     cv::Rect inside = box & cv::Rect(0, 0, canvas.cols, canvas.rows);
-    cv::Mat face = face_square(out / p.image, 2 * r), mask(2 * r, 2 * r, CV_8U, cv::Scalar(0));
+    cv::Mat face = face_square(p.image.empty() ? fs::path() : batch.current(p.image), 2 * r), mask(2 * r, 2 * r, CV_8U, cv::Scalar(0));
     cv::circle(mask, {r, r}, r, 255, cv::FILLED, cv::LINE_AA);
     cv::Rect src(inside.x - box.x, inside.y - box.y, inside.width, inside.height);
     face(src).copyTo(canvas(inside), mask(src));
@@ -158,7 +160,7 @@ void draw_faces(cv::Mat& canvas, const fs::path& out, const Drawing& d) {
 }
 
 // The same drawing as the SVG, with OpenCV.
-void write_png(const fs::path& out, const Drawing& d) {
+cv::Mat png_picture(const OutputBatch& batch, const Drawing& d) {
   const Graph& g = d.g;
   const PictureFrame& f = d.f;
   const double t = f.text;
@@ -170,7 +172,7 @@ void write_png(const fs::path& out, const Drawing& d) {
              {127, 127, 127}, int(std::lround(edge_width(g[*e].weight, d.max_w))), cv::LINE_AA);
   }
   cv::addWeighted(lines, 0.45, canvas, 0.55, 0, canvas);
-  draw_faces(canvas, out, d);
+  draw_faces(canvas, batch, d);
   const int weight = std::max(1, int(std::lround(t)));
   cv::putText(canvas, fmt::format("{} people, {} links", boost::num_vertices(g), boost::num_edges(g)), {legend_x, d.line_y(0)},
               cv::FONT_HERSHEY_SIMPLEX, 0.6 * t, {0, 0, 0}, weight + 1, cv::LINE_AA);
@@ -184,16 +186,15 @@ void write_png(const fs::path& out, const Drawing& d) {
                 {0, 0, 0}, weight, cv::LINE_AA);
     ++k;
   }
-  if (!cv::imwrite((out / "graph.png").string(), canvas))
-    throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "graph.png").string()));
+  return canvas;
 }
 
 }  // namespace
 
-void write_graph_pictures(const fs::path& out, const Graph& g) {
+void write_graph_pictures(OutputBatch& batch, const Graph& g) {
   const Drawing d{g, picture_frame(g), max_weight(g), community_sizes(g)};
-  write_svg(out / "graph.svg", d);
-  write_png(out, d);
+  batch.file("graph.svg", svg_text(d));
+  batch.image("graph.png", png_picture(batch, d));
 }
 
 }  // namespace castnet::formats

@@ -4,6 +4,9 @@
 // Private to formats.
 #pragma once
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <system_error>
 
 #include <opencv2/imgcodecs.hpp>
@@ -13,6 +16,12 @@ namespace castnet::formats {
 inline cv::Mat read_if_there(const std::filesystem::path& file, int flags = cv::IMREAD_COLOR) {
   std::error_code ec;
   return std::filesystem::is_regular_file(file, ec) ? cv::imread(file.string(), flags) : cv::Mat();
+}
+
+// The file's bytes, or "" where it cannot be read.
+inline std::string read_bytes(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return in ? std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()) : std::string();
 }
 
 }  // namespace castnet::formats

@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "castnet/core/text.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "image_read.hpp"
 
@@ -45,7 +46,7 @@ std::string thumbnail(const std::filesystem::path& image) {
 // (xmllint --html among them) end a script at the first "</" followed by a letter.
 std::string json_string(const std::string& text) {
   std::string s = "\"";
-  for (unsigned char c : text) {
+  for (unsigned char c : valid_utf8(text)) {
     if (c == '"' || c == '\\') s += '\\', s += char(c);
     else if (c < 0x20 || c == '<') s += fmt::format("\\u{:04x}", c);
     else s += char(c);
@@ -75,7 +76,7 @@ std::string links_of(const Graph& g) {
 // What the script draws: the GEXF's nodes and the links, and beside them each person's spells,
 // drawn face and montage. Apart from the GEXF's text, only numbers, ids and castnet's own file
 // names.
-std::string page_data(const std::filesystem::path& out, const Network& net, const Timeline& tl, const std::string& gexf) {
+std::string page_data(const OutputBatch& batch, const Network& net, const Timeline& tl, const std::string& gexf) {
   const Graph& g = net.graph;
   const double start = tl.frame_seconds.empty() ? 0.0 : tl.frame_seconds.front();
   const double end = tl.frame_seconds.empty() ? tl.interval : tl.frame_seconds.back() + tl.interval;
@@ -86,7 +87,7 @@ std::string page_data(const std::filesystem::path& out, const Network& net, cons
     std::string runs;
     for (const auto& s : tl.nodes.at(p.identity)) runs += fmt::format("{}[{},{}]", runs.empty() ? "" : ",", s.start, s.end);
     spells += fmt::format("{}\"{}\":[{}]", sep, p.identity, runs);
-    thumbs += fmt::format("{}\"{}\":\"{}\"", sep, p.identity, thumbnail(out / p.image));
+    thumbs += fmt::format("{}\"{}\":\"{}\"", sep, p.identity, (p.image.empty() ? std::string() : thumbnail(batch.current(p.image))));
     montages += fmt::format("{}\"{}\":\"montages/montage-{}.jpg\"", sep, p.identity, p.identity);
   }
   return fmt::format("{{\"origin\":{},\"start\":{},\"end\":{},\"interval\":{},\"spells\":{{{}}},\"thumbs\":{{{}}},\"montages\":{{{}}},"
@@ -107,7 +108,7 @@ body { margin: 0; font: 14px/1.4 system-ui, sans-serif; display: grid; grid-temp
 
 }  // namespace
 
-void write_network_page(const std::filesystem::path& out, const Network& net, const Timeline& timeline, const std::string& gexf) {
+void write_network_page(OutputBatch& batch, const Network& net, const Timeline& timeline, const std::string& gexf) {
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>castnet network</title>\n<style>";
   h += kStyle;
   h += "</style></head>\n<body>\n<div id=\"bar\"><strong>Who appears with whom</strong>"
@@ -116,14 +117,12 @@ void write_network_page(const std::filesystem::path& out, const Network& net, co
        "<label>from <input type=\"range\" id=\"from\"></label><label>to <input type=\"range\" id=\"to\"></label>"
        "<span id=\"window\"></span><a href=\"report.html\">report</a></div>\n"
        "<div id=\"graph\"></div>\n<aside id=\"info\"></aside>\n";
-  h += "<script type=\"application/json\" id=\"castnet-data\">" + page_data(out, net, timeline, gexf) + "</script>\n";
+  h += "<script type=\"application/json\" id=\"castnet-data\">" + page_data(batch, net, timeline, gexf) + "</script>\n";
   // The script as a data: URL: minified code holds "</" (in regular expressions), which an HTML
   // 4 parser would take for the script's end.
   const std::string script(kNetworkPageScript);
   h += "<script src=\"data:text/javascript;base64," + base64({script.begin(), script.end()}) + "\"></script>\n</body></html>\n";
-  std::ofstream f(out / "network.html");
-  f << h;
-  if (!f) throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "network.html").string()));
+  batch.file("network.html", h);
 }
 
 }  // namespace castnet::formats

@@ -22,7 +22,8 @@ pre { background: #f6f6f6; padding: 1em; overflow-x: auto; }
 img.graph { max-width: 100%; border: 1px solid #ddd; }
 table.people { border-collapse: collapse; }
 table.people td, table.people th { padding: 0.3em 0.8em; border-bottom: 1px solid #eee; text-align: left; }
-img.face { width: 64px; height: 64px; object-fit: cover; border-radius: 50%; border: 4px solid; }
+img.face, span.face { width: 64px; height: 64px; object-fit: cover; border-radius: 50%; border: 4px solid; }
+span.face { display: inline-block; background: #ccc; }
 .swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%; vertical-align: middle; }
 .timeline { position: relative; height: 14px; background: #f2f2f2; min-width: 500px;
             content-visibility: auto; contain-intrinsic-size: 500px 14px; }
@@ -54,13 +55,20 @@ window.addEventListener('load', function () {
 });
 </script>)";
 
+// The person's face, or a grey disc where castnet has no image of it (its frames unreadable).
+std::string face_cell(const PersonNode& p, const std::string& colour) {
+  if (p.image.empty()) return fmt::format("<span class=\"face none\" title=\"no image: its frames could not be read\" style=\"border-color:{}\"></span>", colour);
+  return fmt::format("<img class=\"face\" loading=\"lazy\" width=\"64\" height=\"64\" src=\"{}\" alt=\"person {}\" style=\"border-color:{}\">",
+                     xml_escape(p.image), p.identity, colour);
+}
+
 }  // namespace
 
-void write_report(const std::filesystem::path& out, const ReportInput& in) {
+void write_report(OutputBatch& batch, const ReportInput& in) {
   const Network& net = *in.net;
   const Timeline& tl = *in.timeline;
   const Graph& g = net.graph;
-  std::size_t noise = std::count(net.labels.begin(), net.labels.end(), -1);
+  const std::size_t noise = std::size_t(std::count(net.labels.begin(), net.labels.end(), -1)) - net.unclustered;
   std::vector<std::size_t> order(boost::num_vertices(g));
   for (std::size_t v = 0; v < order.size(); ++v) order[v] = v;
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return g[a].pagerank > g[b].pagerank; });
@@ -75,6 +83,7 @@ void write_report(const std::filesystem::path& out, const ReportInput& in) {
   h += "<h2>Counts</h2>\n<table class=\"counts\">\n";
   h += fmt::format("<tr><td>frames</td><td>{}</td></tr><tr><td>faces</td><td>{}</td></tr>", net.frames.size(), net.faces.size());
   h += fmt::format("<tr><td>people (clusters)</td><td>{}</td></tr><tr><td>faces left as noise</td><td>{}</td></tr>", boost::num_vertices(g), noise);
+  if (net.unclustered) h += fmt::format("<tr><td>faces not clustered yet</td><td>{}</td></tr>", net.unclustered);
   h += fmt::format("<tr><td>links</td><td>{}</td></tr></table>\n", boost::num_edges(g));
   if (in.has_picture)
     h += "<h2>The network</h2>\n<p><a href=\"graph.svg\"><img class=\"graph\" src=\"graph.png\" alt=\"the co-occurrence network\"></a></p>\n";
@@ -83,9 +92,9 @@ void write_report(const std::filesystem::path& out, const ReportInput& in) {
   for (std::size_t rank = 0; rank < order.size(); ++rank) {
     const PersonNode& p = g[order[rank]];
     std::string colour = community_colour(p.community).hex();
-    h += fmt::format("<tr id=\"person-{0}\"><td>{1}</td><td><img class=\"face\" loading=\"lazy\" width=\"64\" height=\"64\" src=\"{2}\" alt=\"person {0}\" style=\"border-color:{3}\"></td>"
+    h += fmt::format("<tr id=\"person-{0}\"><td>{1}</td><td>{2}</td>"
                      "<td>{7}</td><td>{4:.4f}</td><td><span class=\"swatch\" style=\"background:{3}\"></span> {5}</td><td>{6}</td><td>",
-                     p.identity, rank + 1, xml_escape(p.image), colour, p.pagerank, p.community, p.faces, xml_escape(p.label()));
+                     p.identity, rank + 1, face_cell(p, colour), colour, p.pagerank, p.community, p.faces, xml_escape(p.label()));
     // Off-screen timelines are not laid out (content-visibility), and their spans take the colour
     // of the row: a year's report opens in about 4 s rather than 7.
     h += fmt::format("<div class=\"timeline\" style=\"color:{}\">", colour);
@@ -108,9 +117,7 @@ void write_report(const std::filesystem::path& out, const ReportInput& in) {
   h += "</div>\n<h2>Pipeline</h2>\n<pre>" + xml_escape(in.pipeline_toml) + "</pre>\n";
   h += kImageCheck;
   h += "\n</body></html>\n";
-  std::ofstream f(out / "report.html");
-  f << h;
-  if (!f) throw Error(ExitCode::output, fmt::format("{} cannot be written.", (out / "report.html").string()));
+  batch.file("report.html", h);
 }
 
 }  // namespace castnet::formats

@@ -6,33 +6,6 @@
 
 namespace castnet::formats {
 
-std::string valid_utf8(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 && c >= 0xC2 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E && c <= 0xF4 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 0x2;
-    if (ok && len == 3) {  // no overlong forms, no surrogates
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-    }
-    if (ok && len == 4) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    if (!ok) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    out.append(s, i, len);
-    i += len;
-  }
-  return out;
-}
-
 std::string ascii_text(const std::string& raw) {
   std::string o;
   for (unsigned char c : valid_utf8(raw)) {
@@ -42,9 +15,30 @@ std::string ascii_text(const std::string& raw) {
   return o;
 }
 
+std::string xml_text(const std::string& raw) {
+  std::string o;
+  const std::string s = valid_utf8(raw);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    auto next = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      o += "\xEF\xBF\xBD";
+    } else if (c == 0xC2 && next(1) < 0xA0) {  // C1 controls, U+0080..U+009F
+      o += "\xEF\xBF\xBD";
+      i += 1;
+    } else if (c == 0xEF && next(1) == 0xBF && next(2) >= 0xBE) {  // U+FFFE, U+FFFF
+      o += "\xEF\xBF\xBD";
+      i += 2;
+    } else {
+      o += char(c);
+    }
+  }
+  return o;
+}
+
 std::string xml_escape(const std::string& raw) {
   std::string o;
-  for (char c : valid_utf8(raw)) {
+  for (char c : xml_text(raw)) {
     switch (c) {
       case '&': o += "&amp;"; break;
       case '<': o += "&lt;"; break;
@@ -57,8 +51,12 @@ std::string xml_escape(const std::string& raw) {
 }
 
 std::string csv_field(const std::string& raw) {
-  const std::string s = valid_utf8(raw);
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string s = xml_text(raw);
+  // A spreadsheet takes a cell beginning = + - @ (or a tab or CR before them) for a formula;
+  // OWASP's advice: a leading apostrophe, and the cell quoted.
+  const bool formula = !s.empty() && std::string("=+-@\t\r").find(s.front()) != std::string::npos;
+  if (formula) s.insert(0, 1, '\'');
+  if (!formula && s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string q = "\"";
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";

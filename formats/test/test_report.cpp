@@ -39,7 +39,9 @@ TEST(Report, SpellsCloserThanAThousandthOfThePeriodAreOneBar) {
   ASSERT_EQ(tl.nodes.at(1).size(), 5000u);
   fs::path out = fs::temp_directory_path() / fmt::format("castnet_test_report_{}", ::getpid());
   fs::create_directories(out);
-  formats::write_report(out, {&net, &tl, "", false});
+  formats::OutputBatch batch(out);
+  formats::write_report(batch, {&net, &tl, "", false});
+  batch.commit();
   std::string html = test::slurp(out / "report.html");
   EXPECT_EQ(bars_of(html, 0), 2u);
   EXPECT_EQ(bars_of(html, 1), 1u);

@@ -85,11 +85,15 @@ int main(int argc, char** argv) {
     for (std::size_t v = 0; v < people; ++v) net.graph[v].x = pos[v].x, net.graph[v].y = pos[v].y;
     analysis.push_back(seconds_since(t));
     t = std::chrono::steady_clock::now();
-    formats::write_graph_pictures(out, net.graph);
+    formats::OutputBatch pictures_batch(out);
+    formats::write_graph_pictures(pictures_batch, net.graph);
+    pictures_batch.commit();
     pictures.push_back(seconds_since(t));
     t = std::chrono::steady_clock::now();
     Timeline tl = timeline_of(net, 4.0);
-    formats::write_report(out, {&net, &tl, "# bench\n", true});
+    formats::OutputBatch report_batch(out);
+    formats::write_report(report_batch, {&net, &tl, "# bench\n", true});
+    report_batch.commit();
     report.push_back(seconds_since(t));
   }
   auto frame = formats::picture_frame(net.graph);

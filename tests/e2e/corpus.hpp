@@ -143,7 +143,7 @@ inline std::vector<std::string> output_problems(const fs::path& out, bool check_
     std::string ext = p.extension().string();
     if (!e.is_regular_file()) continue;
     if (ext == ".part") problems.push_back(p.string() + " is left half-written");
-    if (ext == ".gexf" && run(fmt::format("xmllint --noout '{}'", p.string())) != 0) problems.push_back(p.string() + " is not XML");
+    if ((ext == ".gexf" || ext == ".svg") && run(fmt::format("xmllint --noout '{}'", p.string())) != 0) problems.push_back(p.string() + " is not XML");
     if (ext == ".csv")
       if (auto why = csv_problem(slurp(p)); !why.empty()) problems.push_back(p.string() + ": " + why);
     if (ext == ".html")

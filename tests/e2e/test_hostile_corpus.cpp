@@ -11,28 +11,13 @@
 #include <opencv2/imgproc.hpp>
 
 #include "castnet/sdk/errors.hpp"
-#include "corpus.hpp"
+#include "corpus_case.hpp"
 
 namespace castnet {
 namespace {
 
 namespace fs = std::filesystem;
 using test::castnet_cli;
-
-constexpr int code(ExitCode c) { return static_cast<int>(c); }
-
-fs::path hamilton(int n) {
-  return test::shared_dir() / fmt::format("data/frames/hamilton_360/SHOW_20230313_083000_demo-{:06d}.jpg", n);
-}
-
-void write(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
-
-// A folder of `n` good frames named PREFIX-00000k.jpg.
-fs::path good_frames(const fs::path& dir, int n = 2, const std::string& prefix = "SHOW") {
-  fs::create_directories(dir);
-  for (int k = 1; k <= n; ++k) fs::copy_file(hamilton(k), dir / fmt::format("{}-{:06d}.jpg", prefix, k), fs::copy_options::overwrite_existing);
-  return dir;
-}
 
 // A real JPEG whose SOF header declares width x height.
 std::string jpeg_declaring(int width, int height) {
@@ -52,26 +37,6 @@ std::string png_bomb() {
   std::string png = "\x89PNG\r\n\x1a\n";
   png += std::string("\0\0\0\x0dIHDR", 8) + std::string("\0\0\x75\x30\0\0\x75\x30\x08\x02\0\0\0", 13) + std::string("\0\0\0\0", 4);
   return png + std::string(4096, '\0');
-}
-
-struct Case {
-  std::string name;
-  // Prepares `dir` (dir/out is OUT; from the golden run when `from_golden`) and returns the
-  // arguments to castnet.
-  std::function<std::string(const fs::path& dir)> setup;
-  int code;
-  std::string says;  // in the first "castnet: " line when code != 0, else in the output
-  bool from_golden = false;
-  std::string env = "";
-  std::function<void(const fs::path& dir)> then = nullptr;  // what else must hold afterwards
-  bool store_harmed = false;  // the case damaged the store itself: its integrity is not castnet's to keep
-};
-
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
-std::string run_into(const fs::path& frames, const fs::path& dir, const std::string& more = "") {
-  const bool clusterer = more.find("--cluster") != std::string::npos;
-  return fmt::format("run '{}' -o '{}/out' --quiet {} {}", frames.string(), dir.string(), clusterer ? "" : "--cluster dbscan:min_samples=1", more);
 }
 
 // A bad frame among good ones: warned about, counted, skipped; the run finishes.
@@ -216,14 +181,7 @@ std::vector<Case> store_cases() {
                 },
                 exit, says, true, "", nullptr, true};
   };
-  // Python's sqlite3 edits the store as any other program could.
-  auto sql = [](const std::string& statement) {
-    return [=](const fs::path& db) {
-      std::ofstream(db.parent_path() / "harm.py") << "import sqlite3, struct, sys\nc = sqlite3.connect(sys.argv[1])\n" << statement << "\nc.commit()\n";
-      ASSERT_EQ(test::run(fmt::format("{} '{}' '{}'", test::python(), (db.parent_path() / "harm.py").string(), db.string())), 0);
-      fs::remove(db.parent_path() / "harm.py");
-    };
-  };
+  auto sql = [](const std::string& statement) { return [=](const fs::path& db) { edit_store(db, statement); }; };
   return {
       damaged("StoreIsText", [](auto db) { fs::remove(db); write(db, "hello\n"); }, store, "is not a castnet face store"),
       damaged("StoreIsRandomBytes", [](auto db) { fs::remove(db); std::string s(65536, 0); for (std::size_t i = 0; i < s.size(); ++i) s[i] = char(i * 31 % 253); write(db, s); },
@@ -255,7 +213,7 @@ std::vector<Case> output_cases() {
              good_frames(dir / "frames", 8);
              // A file size limit stands in for a full disk: writes past it fail (SIGXFSZ ignored).
              return fmt::format("run '{0}/frames' -o '{0}/out2' --quiet", dir.string());
-           }, output, "The face store", true, "trap '' XFSZ; ulimit -f 40;"},
+           }, output, "cannot grow: the file size limit is reached", true, "trap '' XFSZ; ulimit -f 40;"},
       Case{"NoReportLeavesNoStaleReport", [](const fs::path& dir) {
              return fmt::format("graph -o '{}/out' --quiet --no-report --no-pictures --no-dynamic", dir.string());
            }, 0, "graph: ", true, "", [](const fs::path& dir) {
@@ -301,7 +259,8 @@ std::vector<Case> model_cases() {
 
 std::vector<Case> all_cases() {
   std::vector<Case> all;
-  for (auto part : {frame_cases(), name_cases(), option_cases(), input_cases(), store_cases(), output_cases(), model_cases()})
+  for (auto part : {frame_cases(), name_cases(), option_cases(), input_cases(), store_cases(), output_cases(), model_cases(),
+                    people_name_cases(), output_path_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }
@@ -314,6 +273,7 @@ std::string fill(std::string s, const fs::path& dir) {
 
 // The message: exactly one "castnet: " line, one sentence ending with a full stop.
 void expect_message(const std::string& output, int exit, const std::string& says) {
+  EXPECT_EQ(output.find("[ WARN"), std::string::npos) << "a library's own line, not castnet's: " << output;
   if (exit == 0) {
     EXPECT_NE(output.find(says), std::string::npos) << output;
     EXPECT_EQ(output.find("castnet: "), std::string::npos) << output;

@@ -176,7 +176,7 @@ TEST_F(People, BadCorrectionsAndGalleriesGetOneSentence) {
   const auto [a, b] = two_people(labels_of(w));
   expect_one_sentence(people(w, fmt::format("merge {} 9999", a)), 2, "There is no person 9999");
   expect_one_sentence(people(w, fmt::format("merge {} {}", a, a)), 2, "two or more different people");
-  expect_one_sentence(people(w, fmt::format("name {} ' '", a)), 2, "A name cannot be empty.");
+  expect_one_sentence(people(w, fmt::format("name {} ' '", a)), 2, "cannot be given: it is empty.");
   expect_one_sentence(people(w, fmt::format("not 99999999 {}", a)), 2, "Face 99999999 is not one of person");
   expect_one_sentence(people(w, fmt::format("split {} --faces 99999999", b)), 2, "Face 99999999 is not one of person");
   expect_one_sentence(people(w, "undo 77"), 2, "There is no correction 77");

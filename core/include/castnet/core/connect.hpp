@@ -18,7 +18,8 @@ struct Network {
   std::vector<StoredBroadcast> broadcasts;
   std::vector<StoredFrame> frames;         // broadcast order, then frame order
   std::vector<StoredFace> faces;
-  std::vector<int> labels;        // parallel to faces
+  std::vector<int> labels;        // parallel to faces; -1: noise, or not clustered yet
+  std::size_t unclustered = 0;    // faces extracted after the latest clustering (label -1, not noise)
   EmbeddingSet embeddings;        // parallel to faces
   std::vector<Edge> edges;
   Graph graph;  // with PageRank, communities and layout

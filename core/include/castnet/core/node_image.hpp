@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <map>
+#include <string>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
@@ -30,7 +31,9 @@ NodeImageCandidates node_image_candidates(const Network& net, NodeImageRule rule
 // the network, 0 where unknown; a single candidate is taken as it is).
 std::map<int, std::size_t> choose_node_images(const NodeImageCandidates& candidates, const std::vector<double>& sharpness);
 
-// Sets each vertex's image to node_images/<identity>.jpg, the path writers put that face at.
-void set_node_image_paths(Network& net);
+// Sets each vertex's image to node_images/<identity>.jpg, the path writers put that face at, or
+// to "" where its chosen face has no crop (`crops`, per face: "" where none could be made, as
+// for a frame that can no longer be read): no output links an image castnet did not write.
+void set_node_image_paths(Network& net, const std::map<int, std::size_t>& picks, const std::vector<std::string>& crops);
 
 }  // namespace castnet

@@ -11,6 +11,7 @@
 #include "castnet/core/connect.hpp"
 #include "castnet/core/frame_reader.hpp"
 #include "castnet/core/node_image.hpp"
+#include "castnet/formats/output_batch.hpp"
 
 namespace castnet::formats {
 
@@ -36,9 +37,10 @@ struct FaceCrops {
 // broadcasts' inputs and decoded once each, in parallel.
 FaceCrops write_face_crops(const std::filesystem::path& out, const Network& net, const FaceImageOptions& opt);
 
-// node_images/ (each vertex's image: the crop of the face `picks` names), montages/montage-<label>.jpg,
-// montages/montage-all.jpg and montage-final.png. Earlier montages and node images are removed.
-void write_person_images(const std::filesystem::path& out, const Network& net, const FaceCrops& crops,
+// Stages node_images/ (each vertex's image: the crop of the face `picks` names, where it could be
+// made), montages/montage-<label>.jpg, montages/montage-all.jpg and montage-final.png. The two
+// folders are replaced whole: earlier montages and node images go at commit.
+void write_person_images(OutputBatch& batch, const Network& net, const FaceCrops& crops,
                          const std::map<int, std::size_t>& picks, const FaceImageOptions& opt);
 
 }  // namespace castnet::formats

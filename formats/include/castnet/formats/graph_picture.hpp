@@ -4,6 +4,7 @@
 #pragma once
 #include <filesystem>
 
+#include "castnet/formats/output_batch.hpp"
 #include "castnet/network/graph.hpp"
 
 namespace castnet::formats {
@@ -21,7 +22,8 @@ struct PictureFrame {
 
 PictureFrame picture_frame(const Graph& g);
 
-// Node images are read from `out` (each vertex's `image`). Writes out/graph.svg, out/graph.png.
-void write_graph_pictures(const std::filesystem::path& out, const Graph& g);
+// Stages graph.svg and graph.png; node images (each vertex's `image`) are read where the batch
+// has them.
+void write_graph_pictures(OutputBatch& batch, const Graph& g);
 
 }  // namespace castnet::formats

@@ -7,11 +7,13 @@
 #include <string>
 
 #include "castnet/core/connect.hpp"
+#include "castnet/formats/output_batch.hpp"
 #include "castnet/network/timeline.hpp"
 
 namespace castnet::formats {
 
-// `gexf`: the static GEXF as written to graph.gexf. Node images and montages must be written.
-void write_network_page(const std::filesystem::path& out, const Network& net, const Timeline& timeline, const std::string& gexf);
+// Stages network.html. `gexf`: the static GEXF as written to graph.gexf. Node images must be
+// staged (or written) already: their thumbnails go into the page.
+void write_network_page(OutputBatch& batch, const Network& net, const Timeline& timeline, const std::string& gexf);
 
 }  // namespace castnet::formats

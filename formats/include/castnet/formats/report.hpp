@@ -7,6 +7,7 @@
 #include <string>
 
 #include "castnet/core/connect.hpp"
+#include "castnet/formats/output_batch.hpp"
 #include "castnet/network/timeline.hpp"
 
 namespace castnet::formats {
@@ -18,6 +19,7 @@ struct ReportInput {
   bool has_picture = true;    // graph.png was written
 };
 
-void write_report(const std::filesystem::path& out, const ReportInput& in);
+// Stages report.html.
+void write_report(OutputBatch& batch, const ReportInput& in);
 
 }  // namespace castnet::formats

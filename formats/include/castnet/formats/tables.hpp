@@ -5,20 +5,23 @@
 #include <vector>
 
 #include "castnet/core/store.hpp"
+#include "castnet/core/text.hpp"
 #include "castnet/network/graph.hpp"
 
 namespace castnet::formats {
 
-// RFC 4180 quoting, only where a field needs it.
-// `s` as valid UTF-8: each byte that is not part of a well-formed sequence becomes U+FFFD. File
-// names are bytes; a CSV, GEXF or HTML reader wants UTF-8 text.
-std::string valid_utf8(const std::string& s);
 // Text for OpenCV's Hershey fonts, which draw printable ASCII only: every other character
 // (a UTF-8 sequence counts as one) becomes '?'.
 std::string ascii_text(const std::string& raw);
-// Text made safe inside HTML, SVG and XML, attribute values included: & < > " escaped.
+// Text every writer can carry: valid UTF-8, each control character but tab, LF and CR (C0, DEL,
+// C1) and U+FFFE, U+FFFF made U+FFFD. XML 1.0 forbids C0 and the two; DEL and C1 are invisible.
+// For pugixml too, which escapes markup but passes these through.
+std::string xml_text(const std::string& raw);
+// Text made safe inside HTML, SVG and XML, attribute values included: xml_text, & < > " escaped.
 std::string xml_escape(const std::string& raw);
 
+// A CSV field: xml_text, RFC 4180 quoting where the field needs it, and a field a spreadsheet
+// would run as a formula (= + - @ first) given a leading apostrophe.
 std::string csv_field(const std::string& s);
 
 // header frame,left,top,right,bottom,score,label: one row per detected face.

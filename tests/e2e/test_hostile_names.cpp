@@ -1,0 +1,69 @@
+// The corpus's cases about names from users and galleries (issue 33): one rule on the way in
+// (valid UTF-8, no control character), and every way out safe for what a stored name may still
+// hold: XML that parses, CSV a spreadsheet does not run, text a terminal does not obey.
+#include "corpus_case.hpp"
+
+namespace castnet {
+
+namespace {
+
+// `people name 0 Ada` on the golden run's copy, then the stored name replaced by `sql_value`
+// (an SQL expression), as a store written before the rule, or by another program, may hold it.
+void name_stored_as(const fs::path& dir, const std::string& sql_value) {
+  ASSERT_EQ(test::castnet_cli(fmt::format("people -o '{}/out' name 0 Ada", dir.string())).code, 0);
+  edit_store(dir / "out/castnet.sqlite", fmt::format("c.execute(\"UPDATE corrections SET name = {} WHERE kind = 'name'\")", sql_value));
+}
+
+fs::path face_photo() { return test::shared_dir() / "data/faces/adams/of_adams.jpg"; }
+
+std::string people_listing(const fs::path& dir) { return test::castnet_cli(fmt::format("people -o '{}/out'", dir.string())).output; }
+
+}  // namespace
+
+std::vector<Case> people_name_cases() {
+  const int usage = code(ExitCode::usage), input = code(ExitCode::input);
+  auto refused = [&](const std::string& name, const std::string& printf_name, const std::string& says) {
+    return Case{name, [=](const fs::path& dir) { return fmt::format("people -o '{}/out' name 0 \"$(printf '{}')\"", dir.string(), printf_name); },
+                usage, says, true};
+  };
+  return {
+      refused("NameWithAVerticalTab", "Ada\\013Lovelace", "character 4 of it is a control character (\\x0b)"),
+      refused("NameWithAnEscapeSequence", "\\033[2JAda", "character 1 of it is a control character (\\x1b)"),
+      refused("NameNotUtf8", "caf\\351", "it is not valid UTF-8 (byte 4 of it)"),
+      refused("NameWithAC1Control", "Ada\\302\\205", "character 4 of it is a control character (\\xc2\\x85)"),
+      Case{"StoredControlCharactersAndBadBytesAreRepairedOnEveryWayOut", [](const fs::path& dir) {
+             name_stored_as(dir, "'Ada' || char(11) || 'Love' || char(27) || 'lace' || CAST(X'FFFE' AS TEXT)");
+             return fmt::format("graph -o '{}/out' --quiet", dir.string());
+           }, 0, "graph: ", true, "", [](const fs::path& dir) {
+             // output_problems (run after `then`) parses every GEXF, SVG, CSV and HTML
+             const std::string listing = people_listing(dir);
+             EXPECT_NE(listing.find("Ada\\x0bLove\\x1blace"), std::string::npos) << listing;
+             EXPECT_EQ(listing.find('\x1b'), std::string::npos) << "an ESC reached the terminal";
+             EXPECT_NE(test::slurp(dir / "out/graph.gexf").find("Ada\xEF\xBF\xBDLove\xEF\xBF\xBDlace"), std::string::npos);
+           }},
+      Case{"AFormulaNameIsText", [](const fs::path& dir) {
+             EXPECT_EQ(test::castnet_cli(fmt::format("people -o '{}/out' name 0 '=HYPERLINK(\"http://x\",\"y\")'", dir.string())).code, 0);
+             return fmt::format("graph -o '{}/out' --quiet", dir.string());
+           }, 0, "graph: ", true, "", [](const fs::path& dir) {
+             const std::string nodes = test::slurp(dir / "out/nodes.csv");
+             EXPECT_NE(nodes.find(",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","), std::string::npos) << nodes;
+           }},
+      Case{"GalleryFolderNamedWithAControlCharacter", [](const fs::path& dir) {
+             fs::create_directories(dir / "gallery/Ada\vLovelace");
+             fs::copy_file(face_photo(), dir / "gallery/Ada\vLovelace/1.jpg");
+             return fmt::format("graph -o '{0}/out' --quiet --gallery '{0}/gallery'", dir.string());
+           }, input, "names a person \"Ada\\x0bLovelace\"", true},
+      Case{"GalleryOfEmptyFiles", [](const fs::path& dir) {
+             fs::create_directories(dir / "gallery/Alice");
+             write(dir / "gallery/Alice/1.jpg", "");
+             write(dir / "gallery/Alice/2.jpg", "");
+             return fmt::format("graph -o '{0}/out' --quiet --gallery '{0}/gallery'", dir.string());
+           }, input, "None of the 2 photos of the gallery", true},
+      Case{"UndoZeroNamesNoCorrection", [](const fs::path& dir) {
+             EXPECT_EQ(test::castnet_cli(fmt::format("people -o '{}/out' name 0 Ada", dir.string())).code, 0);
+             return fmt::format("people -o '{}/out' undo 0", dir.string());
+           }, usage, "There is no correction 0", true},
+  };
+}
+
+}  // namespace castnet
