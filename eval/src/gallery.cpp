@@ -1,10 +1,14 @@
 #include "castnet/eval/gallery.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "castnet/core/image_file.hpp"
+#include "castnet/core/progress.hpp"
 #include "castnet/core/text.hpp"
 #include "castnet/eval/synth.hpp"
 #include "castnet/sdk/errors.hpp"
@@ -39,7 +43,7 @@ std::vector<LabeledPhoto> photos_in_folder(const fs::path& dir) {
 }  // namespace
 
 GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector_spec,
-                          const StageSpec& embedder_spec) {
+                          const StageSpec& embedder_spec, bool quiet) {
   if (!fs::exists(gallery)) throw Error(ExitCode::input, fmt::format("The gallery {} does not exist.", gallery.string()));
   auto photos = fs::is_directory(gallery) ? photos_in_folder(gallery) : load_labeled_photos(gallery);
   for (const auto& photo : photos)  // the names castnet people name accepts, no others
@@ -51,11 +55,25 @@ GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, co
   GalleryLoad out;
   std::size_t unreadable = 0;
   std::string first_error;
+  // One picture under two names (the same file in Alice/ and Bob/) names neither: which name it
+  // bears would be decided by folder order.
+  std::map<std::uint64_t, const LabeledPhoto*> first_with;
+  std::set<std::uint64_t> conflicted;
+  std::vector<std::uint64_t> hash_of_face;
+  Progress progress("gallery", photos.size(), quiet);
   for (const auto& photo : photos) {
+    progress.advance();
     LoadedFrame img = load_image_file(photo.path);
     if (img.rgb.empty()) {
       if (unreadable++ == 0) first_error = img.error;
       out.warnings.push_back(fmt::format("The gallery photo {} cannot be read ({}); it is left out.", photo.path.string(), img.error));
+      continue;
+    }
+    const auto [seen, first] = first_with.emplace(img.content_hash, &photo);
+    if (!first && seen->second->identity != photo.identity) {
+      out.warnings.push_back(fmt::format("The gallery photos {} (as {}) and {} (as {}) are the same picture; neither names anyone.",
+                                         seen->second->path.string(), seen->second->identity, photo.path.string(), photo.identity));
+      conflicted.insert(img.content_hash);
       continue;
     }
     auto faces = detector->detect(img.rgb);
@@ -67,7 +85,16 @@ GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, co
     }
     auto vec = embedder->embed(img.rgb, faces).front();
     out.faces.push_back({photo.identity, photo.path.string(), std::vector<float>(vec.begin(), vec.end())});
+    hash_of_face.push_back(img.content_hash);
   }
+  progress.finish();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.faces.size(); ++i)
+    if (!conflicted.count(hash_of_face[i])) {
+      if (kept != i) out.faces[kept] = std::move(out.faces[i]);
+      ++kept;
+    }
+  out.faces.resize(kept);
   if (out.faces.empty() && unreadable == photos.size())
     throw Error(ExitCode::input, fmt::format("None of the {} photos of the gallery {} can be read (the first, {}: {}), so it names nobody.",
                                              photos.size(), terminal_text(gallery.string()), terminal_text(photos.front().path.string()), first_error));

@@ -4,6 +4,8 @@
 // written from it, but such an archive was not made by the Visual Explorer.
 #include <zip.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 
 #include <fmt/format.h>
@@ -28,6 +30,14 @@ bool escapes(const std::string& member) {
   return false;
 }
 
+// The first bytes of the image formats a frame may be in.
+bool image_signature(const unsigned char* b, std::size_t n) {
+  if (n >= 2 && b[0] == 0xFF && b[1] == 0xD8) return true;                             // JPEG
+  if (n >= 8 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return true;           // PNG
+  if (n >= 2 && b[0] == 'B' && b[1] == 'M') return true;                               // BMP
+  return n >= 12 && std::memcmp(b, "RIFF", 4) == 0 && std::memcmp(b + 8, "WEBP", 4) == 0;  // WebP
+}
+
 class ZipSource final : public FrameSource {
  public:
   ~ZipSource() override { close(); }
@@ -35,8 +45,11 @@ class ZipSource final : public FrameSource {
   void open(const fs::path& input) override {
     close();
     int err = 0;
-    // ZIP_CHECKCONS: a truncated or corrupt archive is refused here, not halfway through.
+    // ZIP_CHECKCONS: a truncated or corrupt archive is refused here, not halfway through. It also
+    // refuses two members of one name (ZIP_ER_EXISTS), which costs no frame: opened without it,
+    // the first of the two is read and the other is warned about (list_members).
     archive_ = zip_open(input.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    if (!archive_ && err == ZIP_ER_EXISTS) archive_ = zip_open(input.c_str(), ZIP_RDONLY, &err);
     if (!archive_) {
       zip_error_t e;
       zip_error_init_with_code(&e, err);
@@ -76,8 +89,21 @@ class ZipSource final : public FrameSource {
       f.error = fmt::format("cannot be opened in the ZIP ({})", zip_strerror(archive_));
       return f;
     }
+    // The first bytes first: a member that is no image (250 MB of zeros named .jpg) is refused
+    // without inflating the rest.
     f.encoded.resize(st.size);
-    zip_int64_t got = zip_fread(file, f.encoded.data(), st.size);
+    const zip_uint64_t head = std::min<zip_uint64_t>(st.size, 16);
+    zip_int64_t got = zip_fread(file, f.encoded.data(), head);
+    if (got == zip_int64_t(head) && !image_signature(f.encoded.data(), head)) {
+      zip_fclose(file);
+      f.encoded.clear();
+      f.error = "not an image (it begins with no JPEG, PNG, BMP or WebP header)";
+      return f;
+    }
+    if (got == zip_int64_t(head) && st.size > head) {
+      zip_int64_t rest = zip_fread(file, f.encoded.data() + head, st.size - head);
+      got = rest < 0 ? rest : got + rest;
+    }
     zip_fclose(file);
     if (got < 0 || zip_uint64_t(got) != st.size) {
       f.encoded.clear();
@@ -104,6 +130,7 @@ class ZipSource final : public FrameSource {
         continue;
       }
       if (index_of.emplace(name, zip_uint64_t(i)).second) names.push_back(name);
+      else warnings_.push_back(fmt::format("{}: two members are named {}; the first is read.", input_, name));
     }
     for (const auto& name : order_frame_names(std::move(names))) members_.emplace_back(name, index_of.at(name));
   }

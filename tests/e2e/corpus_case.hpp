@@ -57,5 +57,7 @@ inline void edit_store(const fs::path& db, const std::string& python) {
 std::vector<Case> people_name_cases();
 // Where outputs go (links, broadcast names): test_hostile_outputs.cpp.
 std::vector<Case> output_path_cases();
+// ZIPs: test_hostile_archives.cpp.
+std::vector<Case> archive_cases();
 
 }  // namespace castnet

@@ -1,6 +1,9 @@
 // The corpus's cases about names from users and galleries (issue 33): one rule on the way in
 // (valid UTF-8, no control character), and every way out safe for what a stored name may still
 // hold: XML that parses, CSV a spreadsheet does not run, text a terminal does not obey.
+#include <algorithm>
+#include <random>
+
 #include "corpus_case.hpp"
 
 namespace castnet {
@@ -17,6 +20,59 @@ void name_stored_as(const fs::path& dir, const std::string& sql_value) {
 fs::path face_photo() { return test::shared_dir() / "data/faces/adams/of_adams.jpg"; }
 
 std::string people_listing(const fs::path& dir) { return test::castnet_cli(fmt::format("people -o '{}/out'", dir.string())).output; }
+
+TEST(HostileNames, OnePictureUnderTwoNamesNamesNeither) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  const fs::path dir = test::temp_dir("gallery_conflict");
+  fs::copy(test::golden_run(test::shared_dir() / "data/frames/hamilton_360") / "out", dir / "out", fs::copy_options::recursive);
+  for (const char* who : {"Alice", "Bob", "Carol"}) fs::create_directories(dir / "gallery" / who);
+  fs::copy_file(face_photo(), dir / "gallery/Alice/1.jpg");
+  fs::copy_file(face_photo(), dir / "gallery/Bob/1.jpg");
+  fs::copy_file(test::shared_dir() / "data/faces/alex_lacamoire/fr_knn_test_alex_lacamoire1.jpg", dir / "gallery/Carol/1.jpg");
+  auto r = test::castnet_cli(fmt::format("graph -o '{0}/out' --quiet --gallery '{0}/gallery'", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("Alice/1.jpg (as Alice) and " + (dir / "gallery/Bob/1.jpg").string() + " (as Bob) are the same picture; neither names anyone"),
+            std::string::npos) << r.output;
+  const std::string nodes = test::slurp(dir / "out/nodes.csv");
+  EXPECT_EQ(nodes.find("Alice"), std::string::npos) << nodes;
+  EXPECT_EQ(nodes.find("Bob"), std::string::npos) << nodes;
+}
+
+// Any bytes (but NUL, which no argument holds) as a shell word: printf of octal escapes.
+std::string shell_bytes(const std::string& bytes) {
+  std::string format;
+  for (unsigned char c : bytes) format += fmt::format("\\{:03o}", c);
+  return "\"$(printf '" + format + "')\"";
+}
+
+TEST(HostileNames, TwoHundredRandomNamesThroughPeopleNameLeaveEveryOutputParsing) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  const fs::path dir = test::temp_dir("random_names");
+  fs::copy(test::golden_run(test::shared_dir() / "data/frames/hamilton_360") / "out", dir / "out", fs::copy_options::recursive);
+  static const std::vector<std::string> pieces = {
+      "Ada", " ", "\x01", "\x0b", "\x1b[2J", "\x7f", "\xc2\x85", "\xff", "\xc0\xaf", "\xed\xa0\x80", "\xef\xbf\xbe",
+      "<script>alert(1)</script>", "]]>", "&amp;", "\"", "'", ",", "\n", "=", "+", "-", "@", "\xe2\x80\xae", "\xf0\x9f\x98\x80", "\xc5\x81"};
+  std::mt19937 rng(3333);
+  std::size_t accepted = 0;
+  for (int k = 1; k <= 200; ++k) {
+    std::string name;
+    for (std::size_t n = 1 + rng() % 6; n > 0; --n) name += pieces[rng() % pieces.size()];
+    if (k == 200) name = std::string(10240, 'x');
+    auto r = test::castnet_cli(fmt::format("people -o '{}/out' name {} {}", dir.string(), k % 2, shell_bytes(name)));
+    ASSERT_TRUE(r.code == 0 || r.code == code(ExitCode::usage)) << r.code << ": " << r.output;
+    if (r.code == 0) ++accepted;
+    else EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << "one sentence: " << r.output;
+    if (k % 40 == 0) {
+      auto g = test::castnet_cli(fmt::format("graph -o '{}/out' --quiet", dir.string()));
+      ASSERT_EQ(g.code, 0) << g.output;
+      for (const auto& problem : test::output_problems(dir / "out")) ADD_FAILURE() << "after name " << k << ": " << problem;
+    }
+  }
+  EXPECT_GT(accepted, 20u) << "the rule should let the printable names through";
+  EXPECT_LT(accepted, 180u) << "the rule should refuse the control characters and bad bytes";
+}
 
 }  // namespace
 

@@ -80,5 +80,20 @@ TEST_F(NetworkPage, AHostileNameStaysText) {
   EXPECT_EQ(seen["search_shown"], name);
 }
 
+TEST_F(NetworkPage, AControlCharacterAStoreStillHoldsLeavesAWorkingPage) {
+  // `people name` refuses control characters now; a store named before the rule may hold one.
+  fs::path w = fresh("page_control");
+  const int a = two_people(labels_of(w)).first;
+  ASSERT_EQ(people(w, fmt::format("name {} Ada", a)).code, 0);
+  ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3; c = sqlite3.connect('{}'); "
+                                  "c.execute(\\\"UPDATE corrections SET name = 'Ada' || char(11) || 'Lovelace' WHERE kind = 'name'\\\"); c.commit()\"",
+                                  test::python(), (w / "castnet.sqlite").string())), 0);
+  auto r = test::castnet_cli(fmt::format("graph -o {} --quiet", w.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto seen = browse(w, "Ada\xEF\xBF\xBDLovelace");  // the page shows it repaired, U+FFFD
+  EXPECT_EQ(seen["errors"], "none");
+  EXPECT_EQ(seen["search_shown"], "Ada\xEF\xBF\xBDLovelace");
+}
+
 }  // namespace
 }  // namespace castnet

@@ -18,7 +18,8 @@ struct GalleryLoad {
 
 // A photo must show exactly one face; one without, or with two or more, is left out with a
 // warning. Error(input) when the gallery is missing, empty, or no photo of it shows one face.
+// Progress (photos done, time left) goes to stderr unless `quiet`.
 GalleryLoad embed_gallery(const std::filesystem::path& gallery, const PluginRegistry& reg, const PluginContext& ctx,
-                          const StageSpec& detector, const StageSpec& embedder);
+                          const StageSpec& detector, const StageSpec& embedder, bool quiet = false);
 
 }  // namespace castnet
