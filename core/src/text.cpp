@@ -45,6 +45,22 @@ std::string valid_utf8(const std::string& s) {
   return out;
 }
 
+std::string text_without_controls(const std::string& s) {
+  const std::string text = valid_utf8(s);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = sequence_at(text, i);
+    const char c = text[i];
+    const bool kept_control = c == '\t' || c == '\n' || c == '\r';
+    const bool noncharacter = len == 3 && text.compare(i, 2, "\xEF\xBF") == 0 && static_cast<unsigned char>(text[i + 2]) >= 0xBE;
+    if ((is_control(text, i, len) && !kept_control) || noncharacter) out += "\xEF\xBF\xBD";
+    else out.append(text, i, len);
+    i += len;
+  }
+  return out;
+}
+
 std::string name_problem(const std::string& name) {
   if (name.find_first_not_of(" \t") == std::string::npos) return "it is empty";
   if (name.size() > 200) return fmt::format("it is {} bytes long, over 200", name.size());

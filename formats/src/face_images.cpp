@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -12,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "castnet/core/node_image.hpp"
+#include "castnet/formats/output_batch.hpp"
 #include "castnet/formats/tables.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "castnet/sdk/parallel.hpp"
@@ -141,13 +141,10 @@ FaceCrops write_face_crops(const fs::path& out, const Network& net, const FaceIm
       cv::imencode(".jpg", bgr(crop_rect(net.faces[i].face.box, bgr.cols, bgr.rows)), jpeg, {cv::IMWRITE_JPEG_QUALITY, 90});
       // Written beside and renamed: a run killed mid-write leaves no half crop for the next to reuse.
       const fs::path path = out / crops.paths[i], part = path.string() + ".part";
-      std::ofstream file(part, std::ios::binary);
-      file.write(reinterpret_cast<const char*>(jpeg.data()), std::streamsize(jpeg.size()));
-      file.close();
+      write_file_anew(part, std::string(jpeg.begin(), jpeg.end()), path);
       std::error_code ec;
-      if (file) fs::rename(part, path, ec);
-      if (!file || ec)
-        throw Error(ExitCode::output, fmt::format("{} cannot be written; check the output folder's space and permissions.", path.string()));
+      fs::rename(part, path, ec);
+      if (ec) throw Error(ExitCode::output, fmt::format("{} cannot be written ({}); check the output folder's permissions.", path.string(), ec.message()));
       measure(i, cv::imdecode(jpeg, cv::IMREAD_COLOR));
     }
   };

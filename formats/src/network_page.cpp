@@ -1,6 +1,5 @@
 #include "castnet/formats/network_page.hpp"
 
-#include <fstream>
 
 #include <boost/archive/iterators/base64_from_binary.hpp>
 #include <boost/archive/iterators/transform_width.hpp>

@@ -19,10 +19,15 @@ namespace {
 
 fs::path part_of(const fs::path& p) { return fs::path(p.string() + ".part"); }
 
-// `bytes` into a new file at `path`: an earlier file or link there is removed first, and the
-// new one is opened without following links, so a link planted at a .part name leads nowhere.
-// Errors name the output, `shown`.
-void write_new_file(const fs::path& path, const std::string& bytes, const fs::path& shown) {
+void rename_into_place(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  if (ec) throw Error(ExitCode::output, fmt::format("{} cannot be replaced ({}); check the output folder's permissions.", to.string(), ec.message()));
+}
+
+}  // namespace
+
+void write_file_anew(const fs::path& path, const std::string& bytes, const fs::path& shown) {
   std::error_code ec;
   fs::remove(path, ec);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -36,18 +41,12 @@ void write_new_file(const fs::path& path, const std::string& bytes, const fs::pa
   }
   const int write_errno = done == bytes.size() ? 0 : errno ? errno : ENOSPC;
   const bool closed = ::close(fd) == 0;
+  const int close_errno = errno;
+  if (write_errno || !closed) fs::remove(path, ec);  // no half file left behind
   if (write_errno || !closed)
     throw Error(ExitCode::output, fmt::format("{} could not be written completely ({}); the earlier outputs are kept.", shown.string(),
-                                              std::strerror(write_errno ? write_errno : errno)));
+                                              std::strerror(write_errno ? write_errno : close_errno)));
 }
-
-void rename_into_place(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec) throw Error(ExitCode::output, fmt::format("{} cannot be replaced ({}); check the output folder's permissions.", to.string(), ec.message()));
-}
-
-}  // namespace
 
 OutputBatch::OutputBatch(fs::path out) : out_(std::move(out)) {}
 
@@ -76,7 +75,7 @@ fs::path OutputBatch::staged(const fs::path& relative) const {
 void OutputBatch::file(const fs::path& relative, const std::string& bytes) {
   // Listed first: a write that fails half way leaves a .part the destructor must remove.
   if (!folders_.count(relative.begin()->string()) && !written_.count(relative)) files_.push_back(relative);
-  write_new_file(staged(relative), bytes, out_ / relative);
+  write_file_anew(staged(relative), bytes, out_ / relative);
   written_.insert(relative);
 }
 

@@ -1,6 +1,5 @@
 #include "castnet/formats/outputs.hpp"
 
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>

@@ -1,7 +1,6 @@
 #include "castnet/formats/report.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 #include <fmt/format.h>

@@ -15,26 +15,7 @@ std::string ascii_text(const std::string& raw) {
   return o;
 }
 
-std::string xml_text(const std::string& raw) {
-  std::string o;
-  const std::string s = valid_utf8(raw);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    auto next = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-      o += "\xEF\xBF\xBD";
-    } else if (c == 0xC2 && next(1) < 0xA0) {  // C1 controls, U+0080..U+009F
-      o += "\xEF\xBF\xBD";
-      i += 1;
-    } else if (c == 0xEF && next(1) == 0xBF && next(2) >= 0xBE) {  // U+FFFE, U+FFFF
-      o += "\xEF\xBF\xBD";
-      i += 2;
-    } else {
-      o += char(c);
-    }
-  }
-  return o;
-}
+std::string xml_text(const std::string& raw) { return text_without_controls(raw); }
 
 std::string xml_escape(const std::string& raw) {
   std::string o;

@@ -19,7 +19,6 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <cstdio>
 
 #include <dlib/rand.h>
 

@@ -81,24 +81,27 @@ inline bool is_utf8(const std::string& s) {
   return true;
 }
 
-// RFC 4180: every record has as many fields as the header. Returns what is wrong, or "".
-inline std::string csv_problem(const std::string& text) {
+// RFC 4180: every record has as many fields as the header. With `refuse_formulas`, no field may
+// begin (inside its quotes or not) as a spreadsheet formula does: = + - @. Returns what is wrong,
+// or "".
+inline std::string csv_problem(const std::string& text, bool refuse_formulas = false) {
   if (!is_utf8(text)) return "not UTF-8";
   std::vector<std::size_t> widths;
   std::size_t fields = 1;
-  bool quoted = false;
+  bool quoted = false, field_start = true;
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (refuse_formulas && field_start && std::string("=+-@").find(c) != std::string::npos) return fmt::format("a formula at byte {}", i);
+    field_start = false;
     if (quoted) {
       if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') ++i;
       else if (c == '"') quoted = false;
     } else if (c == '"') {
-      quoted = true;
+      quoted = true, field_start = i == 0 || text[i - 1] == ',' || text[i - 1] == '\n';
     } else if (c == ',') {
-      ++fields;
+      ++fields, field_start = true;
     } else if (c == '\n') {
-      widths.push_back(fields);
-      fields = 1;
+      widths.push_back(fields), fields = 1, field_start = true;
     }
   }
   if (quoted) return "an unclosed quote";
@@ -144,8 +147,8 @@ inline std::vector<std::string> output_problems(const fs::path& out, bool check_
     if (!e.is_regular_file()) continue;
     if (ext == ".part") problems.push_back(p.string() + " is left half-written");
     if ((ext == ".gexf" || ext == ".svg") && run(fmt::format("xmllint --noout '{}'", p.string())) != 0) problems.push_back(p.string() + " is not XML");
-    if (ext == ".csv")
-      if (auto why = csv_problem(slurp(p)); !why.empty()) problems.push_back(p.string() + ": " + why);
+    if (ext == ".csv")  // nodes.csv carries names: no formula (faces.csv's boxes may be negative numbers)
+      if (auto why = csv_problem(slurp(p), p.filename() == "nodes.csv"); !why.empty()) problems.push_back(p.string() + ": " + why);
     if (ext == ".html")
       if (auto why = html_problem(p); !why.empty()) problems.push_back(p.string() + ": " + why);
     if (ext == ".html" || ext == ".gexf")

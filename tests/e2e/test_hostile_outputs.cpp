@@ -82,6 +82,9 @@ std::vector<Case> output_path_cases() {
                fs::create_symlink(outside(dir), dir / "out" / name);
              }
              fs::create_symlink(outside(dir), dir / "out/network.html.part");  // a .part planted before the run
+             fs::remove_all(dir / "out/faces");  // crops are made again, beside a planted link too
+             fs::create_directories(dir / "out/faces");
+             fs::create_symlink(outside(dir), dir / "out/faces/0-1.jpg.part");
              fs::create_directories(dir / "elsewhere");
              write(dir / "elsewhere/montage-0.jpg", "keep");
              fs::remove_all(dir / "out/montages");
@@ -93,6 +96,7 @@ std::vector<Case> output_path_cases() {
              for (const char* name : {"report.html", "graph.svg", "network.html", "montages"})
                EXPECT_FALSE(fs::is_symlink(dir / "out" / name)) << name;
              EXPECT_TRUE(fs::is_regular_file(dir / "out/montages/montage-0.jpg"));
+             EXPECT_TRUE(fs::is_regular_file(dir / "out/faces/0-1.jpg") && !fs::is_symlink(dir / "out/faces/0-1.jpg"));
            }},
       Case{"TwoGraphsOnOneOut", [](const fs::path& dir) {
              // Another writer holds OUT (util-linux flock stands in for a castnet graph running).

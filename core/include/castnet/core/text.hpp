@@ -16,6 +16,11 @@ std::string valid_utf8(const std::string& s);
 // (C0, DEL, C1: invisible, and not allowed in XML), or longer than 200 bytes.
 std::string name_problem(const std::string& name);
 
+// `s` as text every file writer can carry: valid UTF-8, each control character but tab, LF and
+// CR (C0, DEL, C1) and the non-characters U+FFFE, U+FFFF made U+FFFD. XML 1.0 forbids C0 and
+// the two; DEL and C1 are invisible.
+std::string text_without_controls(const std::string& s);
+
 // `s` for a terminal: valid UTF-8, each control character shown as \xNN (an ESC would otherwise
 // be obeyed by the terminal, a vertical tab move the cursor).
 std::string terminal_text(const std::string& s);

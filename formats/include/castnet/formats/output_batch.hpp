@@ -13,6 +13,11 @@
 
 namespace castnet::formats {
 
+// `bytes` into a new file at `path`: an earlier file or link there is removed first, and the new
+// one is opened without following links, so a link planted at that name leads nowhere. Errors
+// (Error(output)) name `shown`, the output the file is written for.
+void write_file_anew(const std::filesystem::path& path, const std::string& bytes, const std::filesystem::path& shown);
+
 class OutputBatch {
  public:
   explicit OutputBatch(std::filesystem::path out);

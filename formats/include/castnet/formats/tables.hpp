@@ -13,9 +13,8 @@ namespace castnet::formats {
 // Text for OpenCV's Hershey fonts, which draw printable ASCII only: every other character
 // (a UTF-8 sequence counts as one) becomes '?'.
 std::string ascii_text(const std::string& raw);
-// Text every writer can carry: valid UTF-8, each control character but tab, LF and CR (C0, DEL,
-// C1) and U+FFFE, U+FFFF made U+FFFD. XML 1.0 forbids C0 and the two; DEL and C1 are invisible.
-// For pugixml too, which escapes markup but passes these through.
+// Text for XML and every other file writer: core's text_without_controls (pugixml escapes markup
+// but passes control characters through).
 std::string xml_text(const std::string& raw);
 // Text made safe inside HTML, SVG and XML, attribute values included: xml_text, & < > " escaped.
 std::string xml_escape(const std::string& raw);
