@@ -31,11 +31,12 @@ class ClusterProgress {
  private:
   void show(const std::string& step, std::size_t done, std::size_t total) {
     auto now = std::chrono::steady_clock::now();
-    if (step != step_) {
+    if (step != step_ || done < shown_) {  // a step again (a second search of neighbourhoods) starts a bar of its own
       if (bar_) bar_->finish();
       bar_.reset();
       step_ = step;
       step_start_ = now;
+      shown_ = 0;
     }
     if (!bar_) {
       if (now - step_start_ < std::chrono::seconds(2) || done >= total) return;

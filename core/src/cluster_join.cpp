@@ -26,12 +26,12 @@ struct Joining {
   double radius;
   bool cannot_link;
   std::vector<std::vector<std::size_t>> members;
-  std::vector<std::vector<double>> sums;
+  std::vector<std::vector<double>> sums, centres;  // centres: of the sums, kept as they change
   std::vector<std::set<std::int64_t>> frames;
   std::vector<std::unordered_map<std::size_t, Link>> links;  // nothing depends on their order: thirds are sorted
   std::priority_queue<Queued, std::vector<Queued>, std::greater<>> queue;
 
-  std::vector<double> centre(std::size_t i) const { return centre_of_sum(sums[i], double(members[i].size()), x.metric); }
+  const std::vector<double>& centre(std::size_t i) const { return centres[i]; }
 
   void link(std::size_t a, std::size_t b, Link l) {
     links[a][b] = links[b][a] = l;
@@ -44,14 +44,14 @@ struct Joining {
   // workers (a year's ~30,000 pieces: a minute on one core), then linked in their order.
   void measure_candidates(int threads) {
     links.resize(members.size());
-    EmbeddingSet centres{x.dim, x.metric, {}};
+    EmbeddingSet at_centres{x.dim, x.metric, {}};
     for (std::size_t i = 0; i < members.size(); ++i) {
-      auto c = centre(i);
-      centres.data.insert(centres.data.end(), c.begin(), c.end());
+      const auto& c = centre(i);
+      at_centres.data.insert(at_centres.data.end(), c.begin(), c.end());
     }
     std::vector<std::pair<std::size_t, std::size_t>> pairs;
-    make_neighbor_index(centres)->pairs_within(radius, threads, {}, [&](std::size_t i, std::size_t j) {
-      if (centres.distance(i, j) <= radius) pairs.emplace_back(std::min(i, j), std::max(i, j));
+    make_neighbor_index(at_centres)->pairs_within(radius, threads, {}, [&](std::size_t i, std::size_t j) {
+      if (at_centres.distance(i, j) <= radius) pairs.emplace_back(std::min(i, j), std::max(i, j));
     });
     std::sort(pairs.begin(), pairs.end());  // the search's order depends on its workers
     std::vector<std::optional<Link>> measured(pairs.size());
@@ -81,31 +81,44 @@ struct Joining {
   // exactly. Where only one of them has a link to c, the other's was never measured (it is beyond
   // the radius); it is measured now unless even its lower bound, the centres' distance (for the
   // Euclidean metric, as above), keeps the joined pair beyond the radius. A cluster that shares a
-  // frame with the joined one keeps no link.
+  // frame with the joined one keeps no link. a's links are updated where they lie: at a year the
+  // anchor is joined by thousands of small clusters, each time with thousands of links.
   void join(std::size_t a, std::size_t b) {
     frames[a].insert(frames[b].begin(), frames[b].end());
-    std::unordered_map<std::size_t, Link> of_a = std::move(links[a]), of_b = std::move(links[b]);
-    links[a].clear(), links[b].clear();
-    std::set<std::size_t> thirds;
-    for (const auto* m : {&of_a, &of_b})
-      for (const auto& [c, l] : *m) thirds.insert(c), links[c].erase(a), links[c].erase(b);
-    for (std::size_t c : thirds) {
-      if (cannot_link && share_a_frame(frames[a], frames[c])) continue;
-      auto la = of_a.find(c), lb = of_b.find(c);
-      std::optional<Link> l = la == of_a.end() ? with_other_side(lb->second, a, c)
-                              : lb == of_b.end() ? with_other_side(la->second, b, c)
-                                                 : Link{la->second.sum + lb->second.sum, la->second.count + lb->second.count};
-      if (l) link(a, c, *l);
+    std::unordered_map<std::size_t, Link> of_b = std::move(links[b]);
+    links[b].clear();
+    for (const auto& [c, l] : of_b) links[c].erase(b);
+    // A linked pair shares no frame, so a's links need checking against b's frames alone.
+    auto keeps_no_link = [&](std::size_t of, std::size_t c) { return cannot_link && share_a_frame(frames[of], frames[c]); };
+    for (auto it = links[a].begin(); it != links[a].end();) {
+      const std::size_t c = it->first;
+      const auto lb = of_b.find(c);
+      std::optional<Link> l;
+      if (!keeps_no_link(b, c))
+        l = lb == of_b.end() ? with_other_side(it->second, b, c) : Link{it->second.sum + lb->second.sum, it->second.count + lb->second.count};
+      if (lb != of_b.end()) of_b.erase(lb);  // settled here
+      if (!l) {
+        links[c].erase(a);
+        it = links[a].erase(it);
+        continue;
+      }
+      it->second = links[c][a] = *l;
+      queue.emplace(l->mean(), std::min(a, c), std::max(a, c));
+      ++it;
     }
+    for (const auto& [c, known] : of_b)  // b's links that a lacks
+      if (!keeps_no_link(a, c))
+        if (auto l = with_other_side(known, a, c)) link(a, c, *l);
     members[a].insert(members[a].end(), members[b].begin(), members[b].end());
     members[b].clear();
     for (std::size_t d = 0; d < x.dim; ++d) sums[a][d] += sums[b][d];
+    centres[a] = centre_of_sum(sums[a], double(members[a].size()), x.metric);
   }
 
  private:
   std::optional<Link> with_other_side(Link known, std::size_t unmeasured, std::size_t c) const {
     const double pairs = double(members[unmeasured].size()) * double(members[c].size());
-    auto cu = centre(unmeasured), cc = centre(c);
+    const auto &cu = centre(unmeasured), &cc = centre(c);
     if (known.sum + pairs * distance(cu.data(), cc.data(), x.dim, x.metric) >= radius * (known.count + pairs)) return std::nullopt;
     Link l = average_link(x, members[unmeasured], members[c]);
     return Link{known.sum + l.sum, known.count + l.count};
@@ -154,12 +167,13 @@ std::size_t merge_near_clusters(const std::vector<FacePlace>& where, const Embed
                                 double radius, bool cannot_link, int threads) {
   auto clusters = faces_by_label(labels);
   if (clusters.size() < 2) return 0;
-  Joining j{x, radius, cannot_link, {}, {}, {}, {}, {}};
+  Joining j{x, radius, cannot_link, {}, {}, {}, {}, {}, {}};
   std::vector<int> label_of;
   for (const auto& [label, faces] : clusters) {
     label_of.push_back(label);
     j.members.push_back(faces);
     j.sums.push_back(sum_of(x, faces));
+    j.centres.push_back(centre_of_sum(j.sums.back(), double(faces.size()), x.metric));
     j.frames.emplace_back();
     for (std::size_t f : faces) j.frames.back().insert(where[f].frame);
   }

@@ -10,7 +10,9 @@
 //    and such a face then takes the label most of its nearest of the sample have. Its nearest
 //    among all faces would have to be proven against most of its person, since in 128-D the
 //    nearest are barely nearer than the rest (docs/clustering-a-year.md). Every other face links
-//    to its exact nearest, so an episode's graph is the exact one;
+//    to its exact nearest among the faces that whisper, searched among those alone, so an
+//    episode's graph is the exact one; a face near followers only (a large person's outlying
+//    face) follows the nearest of those;
 //  - the propagation is dlib's loop (dlib::rand's picks, dlib's vote and tie rule) on a flat
 //    adjacency, stopped once no face would change label: dlib's own loop would go on to its
 //    last pick changing nothing, so the labels are dlib's for the same graph.
@@ -155,7 +157,7 @@ class ChineseWhispers final : public Clusterer {
     if (max_neighbors_ == 0) {
       index->pairs_within(threshold_, threads_, {}, [&](std::size_t i, std::size_t j) { links.link(i, j, x.distance(i, j), threshold_); });
     } else {
-      link_nearest(*index, x, links);
+      link_nearest(std::move(index), x, links);
     }
     index.reset();
     std::vector<unsigned long> raw = whispers(graph_of(x.size(), links.edges), iterations_);
@@ -190,10 +192,10 @@ class ChineseWhispers final : public Clusterer {
   // among the faces that whisper, or, where only followers are that near (a large person's
   // outlying face), follows the nearest of those. So a large person whispers on its sample alone,
   // and an episode, where hardly a face has 8 of the sample that near, on the exact graph.
-  void link_nearest(const NeighborIndex& index, const EmbeddingSet& x, Links& links) const {
+  void link_nearest(std::unique_ptr<NeighborIndex> index, const EmbeddingSet& x, Links& links) const {
     const std::size_t k = max_neighbors_ + 1;  // the face itself comes first
     if (sample_ == 0) {
-      index.nearest_within_each(k, threshold_, threads_, [&](std::size_t i, const std::vector<Neighbor>& near) {
+      index->nearest_within_each(k, threshold_, threads_, [&](std::size_t i, const std::vector<Neighbor>& near) {
         for (const Neighbor& m : near) links.link(i, m.index, m.distance, threshold_);
       });
       return;
@@ -202,7 +204,7 @@ class ChineseWhispers final : public Clusterer {
     for (std::size_t i = 0; i < x.size(); ++i)
       if (in_sample(i, sample_)) sample.push_back(i);
     std::vector<char> whispers(x.size(), 1);  // 0: follows, 1: whispers on its exact nearest, 2: on the sample
-    index.nearest_among_each(sample, k, threshold_, threads_, [&](std::size_t i, const std::vector<Neighbor>& near) {
+    index->nearest_among_each(sample, k, threshold_, threads_, [&](std::size_t i, const std::vector<Neighbor>& near) {
       if (near.size() < std::min(kDenseLinks, k)) return;
       if (in_sample(i, sample_)) {
         for (const Neighbor& m : near) links.link(i, m.index, m.distance, threshold_);
@@ -212,27 +214,79 @@ class ChineseWhispers final : public Clusterer {
         links.followers.add(i, near.begin(), near.end(), threshold_);
       }
     });
-    std::vector<std::size_t> exact;
+    index.reset();  // the searches from here on are among fewer faces
+    // The exact faces search only the faces that whisper, in an index of their own: they link to
+    // no follower unless no face that whispers is near, and a large person's followers (most of a
+    // year's faces) would otherwise be measured by every search.
+    std::vector<std::size_t> kept, exact;
     for (std::size_t i = 0; i < x.size(); ++i)
-      if (whispers[i] == 1) exact.push_back(i);
+      if (whispers[i]) {
+        if (whispers[i] == 1) exact.push_back(kept.size());
+        kept.push_back(i);
+      }
+    std::vector<std::size_t> alone;
+    {
+      const EmbeddingSet kept_x = subset(x, kept);
+      auto kept_index = make_neighbor_index(kept_x);
+      std::mutex serial;
+      kept_index->within_each(exact, threshold_, threads_, [&](std::size_t s, const std::vector<std::size_t>& hits) {
+        const std::size_t i = kept[s];
+        std::vector<Neighbor> near;
+        for (std::size_t h : hits) near.push_back({kept[h], x.distance(i, kept[h])});
+        const auto end = nearest_k(near, k);
+        std::lock_guard lock(serial);
+        // No face that whispers links to i either: none is that near.
+        if (std::none_of(near.begin(), end, [&](const Neighbor& m) { return m.index != i && m.distance < threshold_; }))
+          return alone.push_back(i);
+        for (auto m = near.begin(); m != end; ++m) links.link(i, m->index, m->distance, threshold_);
+      });
+    }
+    follow_followers(x, whispers, alone, links);
+  }
+
+  // A face alone among the faces that whisper is either nobody else's or an outlying face of a
+  // large person, near their followers only: it follows the nearest followers within the
+  // threshold, searched in an index of those faces and the followers alone. Among all faces the
+  // searches of these few, scattered over the tree, cost as much as every other face's together.
+  void follow_followers(const EmbeddingSet& x, const std::vector<char>& whispers, const std::vector<std::size_t>& alone,
+                        Links& links) const {
+    if (alone.empty()) return;
+    std::vector<std::size_t> rows(alone);
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!whispers[i]) rows.push_back(i);
+    std::sort(rows.begin(), rows.end());
+    std::vector<std::size_t> queries;
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      if (whispers[rows[r]]) queries.push_back(r);
+    const EmbeddingSet rows_x = subset(x, rows);
+    std::vector<std::pair<std::size_t, std::vector<Neighbor>>> found;
     std::mutex serial;
-    index.within_each(exact, threshold_, threads_, [&](std::size_t i, const std::vector<std::size_t>& hits) {
-      std::vector<Neighbor> near, followed;
-      for (std::size_t j : hits) (whispers[j] ? near : followed).push_back({j, x.distance(i, j)});
-      auto nearest_k = [&](std::vector<Neighbor>& v) {
-        const auto end = v.begin() + std::ptrdiff_t(std::min(k, v.size()));
-        std::partial_sort(v.begin(), end, v.end(), [](const Neighbor& a, const Neighbor& b) {
-          return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
-        });
-        return end;
-      };
-      const auto end = nearest_k(near);
+    make_neighbor_index(rows_x)->within_each(queries, threshold_, threads_, [&](std::size_t r, const std::vector<std::size_t>& hits) {
+      std::vector<Neighbor> followed;
+      for (std::size_t h : hits)
+        if (!whispers[rows[h]]) followed.push_back({rows[h], x.distance(rows[r], rows[h])});
+      followed.resize(std::size_t(nearest_k(followed, max_neighbors_ + 1) - followed.begin()));
       std::lock_guard lock(serial);
-      const bool alone = std::none_of(near.begin(), end, [&](const Neighbor& m) { return m.index != i && m.distance < threshold_; });
-      // No face that whispers links to i either: none is that near.
-      if (alone && !followed.empty()) return links.followers.add(i, followed.begin(), nearest_k(followed), threshold_);
-      for (auto m = near.begin(); m != end; ++m) links.link(i, m->index, m->distance, threshold_);
+      if (!followed.empty()) found.emplace_back(rows[r], std::move(followed));
     });
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [i, followed] : found) links.followers.add(i, followed.begin(), followed.end(), threshold_);
+  }
+
+  // The k nearest of v moved to its front, by distance, then index; returns their end.
+  static std::vector<Neighbor>::iterator nearest_k(std::vector<Neighbor>& v, std::size_t k) {
+    const auto end = v.begin() + std::ptrdiff_t(std::min(k, v.size()));
+    std::partial_sort(v.begin(), end, v.end(), [](const Neighbor& a, const Neighbor& b) {
+      return a.distance < b.distance || (a.distance == b.distance && a.index < b.index);
+    });
+    return end;
+  }
+
+  static EmbeddingSet subset(const EmbeddingSet& x, const std::vector<std::size_t>& rows) {
+    EmbeddingSet out{x.dim, x.metric, {}};
+    out.data.reserve(rows.size() * x.dim);
+    for (std::size_t i : rows) out.data.insert(out.data.end(), x.row(i), x.row(i) + x.dim);
+    return out;
   }
 
   double threshold_;
