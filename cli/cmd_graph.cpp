@@ -58,13 +58,14 @@ void gallery_step(const Options& o, const Session& session, const PipelineSpec* 
     if (!last) throw Error(ExitCode::store, fmt::format("The face store in {} has no extraction yet; run `castnet extract` first.", o.out));
     detector = parse_stage_spec(last->detector_key), embedder = parse_stage_spec(last->embedder_key);
   }
-  GalleryLoad g = embed_gallery(o.gallery, session.registry(), session.context(), detector, embedder, o.quiet);
+  GalleryLoad g = embed_gallery(o.gallery, session.registry(), session.context(), detector, embedder, &store, o.quiet);
   for (const auto& w : g.warnings) fmt::print(stderr, "castnet: warning: {}\n", w);
   std::set<std::string> identities;
   for (const auto& f : g.faces) identities.insert(f.identity);
   store.set_gallery(session.registry().key(PluginKind::embedder, embedder), g.faces);
   store.set_meta("gallery_distance", fmt::format("{}", o.gallery_distance));
-  fmt::print("gallery: {} faces of {} people from {}\n", g.faces.size(), identities.size(), o.gallery);
+  fmt::print("gallery: {} faces of {} people from {}{}\n", g.faces.size(), identities.size(), o.gallery,
+             g.remembered ? fmt::format(" ({} photos seen before, not embedded again)", g.remembered) : "");
 }
 
 void graph_step(const Options& o, const Session& session) {

@@ -1,4 +1,8 @@
 // The store's corrections (castnet people) and galleries (castnet run --gallery).
+#include <cstdlib>
+
+#include <fmt/format.h>
+
 #include "castnet/core/store.hpp"
 #include "sqlite_db.hpp"
 
@@ -59,6 +63,21 @@ std::vector<GalleryFace> FaceStore::gallery(const std::string& embedder) const {
   q.bind(1, embedder);
   while (q.step()) out.push_back({q.text(0), q.text(1), q.floats(2)});
   return out;
+}
+
+std::map<std::uint64_t, GalleryPhoto> FaceStore::gallery_photos(const std::string& detector, const std::string& embedder) const {
+  std::map<std::uint64_t, GalleryPhoto> out;
+  Statement q(db_, "SELECT content_hash, faces, vec FROM gallery_photos WHERE detector=? AND embedder=?");
+  q.bind(1, detector).bind(2, embedder);
+  while (q.step()) out[std::strtoull(q.text(0).c_str(), nullptr, 16)] = {std::size_t(q.integer(1)), q.floats(2)};
+  return out;
+}
+
+void FaceStore::keep_gallery_photo(std::uint64_t content_hash, const std::string& detector, const std::string& embedder,
+                                   const GalleryPhoto& photo) {
+  Statement q(db_, "INSERT OR REPLACE INTO gallery_photos(content_hash, detector, embedder, faces, vec) VALUES(?,?,?,?,?)");
+  q.bind(1, fmt::format("{:016x}", content_hash)).bind(2, detector).bind(3, embedder).bind(4, std::int64_t(photo.faces))
+      .bind_blob(5, photo.vec.data(), photo.vec.size() * sizeof(float)).run();
 }
 
 }  // namespace castnet

@@ -1,5 +1,6 @@
 #include "store_schema.hpp"
 
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -12,7 +13,7 @@ namespace castnet::detail {
 
 namespace {
 
-constexpr const char* kSchemaVersion = "4";
+constexpr const char* kSchemaVersion = "5";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,6 +60,12 @@ CREATE TABLE IF NOT EXISTS correction_faces(
 CREATE TABLE IF NOT EXISTS gallery(
   embedder TEXT NOT NULL, seq INTEGER NOT NULL, identity TEXT NOT NULL, path TEXT NOT NULL, vec BLOB NOT NULL,
   PRIMARY KEY(embedder, seq));
+-- Each gallery photo a detector and embedder saw, by its content (FNV-1a of its bytes, as
+-- frames'): faces found, and the embedding where there was exactly one. A gallery named again,
+-- or one stopped half-way, embeds only the photos not here.
+CREATE TABLE IF NOT EXISTS gallery_photos(
+  content_hash TEXT NOT NULL, detector TEXT NOT NULL, embedder TEXT NOT NULL, faces INTEGER NOT NULL, vec BLOB,
+  PRIMARY KEY(content_hash, detector, embedder));
 )sql";
 
 // Schema 2 had no broadcasts: its frames, one folder's, become one broadcast.
@@ -76,16 +83,19 @@ void exec(sqlite3* db, const std::string& sql) {
   if (int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK) throw sqlite_error(db, rc);
 }
 
-// A store of this version has every table; one missing was dropped, and re-creating it empty
-// would silently give an empty network.
-void require_tables(sqlite3* db, const std::filesystem::path& path) {
-  for (const char* table : {"meta", "broadcasts", "broadcasts_done", "frames", "detections", "faces", "embeddings",
-                            "clusterings", "labels"}) {
+// A store has every table of its version; one missing was dropped, and re-creating it empty would
+// silently give an empty network or forget users' corrections. Schema 3 and 4 gained the people's
+// tables as they went, so a store of those versions is held to the first nine.
+void require_tables(sqlite3* db, const std::filesystem::path& path, const std::string& version) {
+  static const char* const kTables[] = {"meta", "broadcasts", "broadcasts_done", "frames", "detections", "faces", "embeddings",
+                                        "clusterings", "labels", "corrections", "correction_faces", "gallery", "gallery_photos"};
+  const std::size_t required = version == kSchemaVersion ? std::size(kTables) : 9;
+  for (std::size_t t = 0; t < required; ++t) {
     Statement q(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
-    q.bind(1, std::string(table));
+    q.bind(1, std::string(kTables[t]));
     if (!q.step())
       throw Error(ExitCode::store, fmt::format("The face store {} is damaged: its table '{}' is missing; extract into a new output folder.",
-                                               path.string(), table));
+                                               path.string(), kTables[t]));
   }
 }
 
@@ -107,12 +117,13 @@ void add_the_one_broadcast(sqlite3* db) {
   exec(db, "UPDATE frames SET broadcast_id = (SELECT id FROM broadcasts LIMIT 1)");
 }
 
-// One transaction from schema 2 or 3 to this one: a failure leaves the store as it was.
+// One transaction from schema 2, 3 or 4 to this one: a failure leaves the store as it was. Schema
+// 4 to 5 only adds tables.
 void upgrade(sqlite3* db, const std::string& from) {
   exec(db, "BEGIN IMMEDIATE");
   try {
     if (from == "2") exec(db, kUpgradeFrom2);
-    exec(db, kUpgradeFrom3);
+    if (from == "2" || from == "3") exec(db, kUpgradeFrom3);
     exec(db, kSchema);
     if (from == "2") add_the_one_broadcast(db);
     exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion));
@@ -134,14 +145,14 @@ void create_or_upgrade(sqlite3* db, const std::filesystem::path& path) {
     throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
   }
   if (version == std::string("2")) return upgrade(db, "2");
-  if (version == std::string("3")) {
-    require_tables(db, path);
-    return upgrade(db, "3");
+  if (version == std::string("3") || version == std::string("4")) {
+    require_tables(db, path, *version);
+    return upgrade(db, *version);
   }
   if (version && *version != kSchemaVersion)
     throw Error(ExitCode::store, fmt::format("The face store {} has schema version {}, this castnet reads version {}; use a new output folder.",
                                              path.string(), *version, kSchemaVersion));
-  if (version) require_tables(db, path);
+  if (version) require_tables(db, path, *version);
   exec(db, kSchema);
   if (!version) exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion));
 }

@@ -141,7 +141,7 @@ TEST(FaceStore, UpgradesAStoreOfSchema2InPlaceLosingNothing) {
   EXPECT_EQ(run->clusterer, "dbscan:cannot_link=true,eps=0.4");
   EXPECT_EQ(run->constraints, "") << "before schema 4 the clusterer's key held the constraints";
   EXPECT_EQ(store.clustering(run->id, {7}).labels, std::vector<int>{3});
-  EXPECT_EQ(store.meta("schema_version"), "4");
+  EXPECT_EQ(store.meta("schema_version"), "5");
   // Opened again: already upgraded, nothing changes.
   FaceStore again(path);
   EXPECT_EQ(again.broadcasts().size(), 1u);
@@ -161,7 +161,7 @@ TEST(FaceStore, UpgradesAStoreOfSchema3KeepingItsClusterings) {
                                   test::python(), path.string())),
             0);
   FaceStore store(path);
-  EXPECT_EQ(store.meta("schema_version"), "4");
+  EXPECT_EQ(store.meta("schema_version"), "5");
   auto run = store.latest_clustering();
   ASSERT_TRUE(run);
   EXPECT_EQ(run->id, id);
@@ -169,6 +169,45 @@ TEST(FaceStore, UpgradesAStoreOfSchema3KeepingItsClusterings) {
   EXPECT_EQ(run->constraints, "");
   EXPECT_EQ(store.save_clustering({0, "det", "emb", "dbscan:eps=0.4", "none"}, {}, {}), id + 1);
   EXPECT_EQ(store.latest_clustering()->constraints, "none");
+}
+
+// Schema 5 added the gallery's photos by content; a store of schema 4 gains the table, empty.
+TEST(FaceStore, UpgradesAStoreOfSchema4AddingTheGallerysPhotos) {
+  auto path = fresh("castnet_store_v4.sqlite");
+  {
+    FaceStore store(path);
+    store.set_meta("kept", "yes");
+  }
+  ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+                                  "c.executescript('DROP TABLE gallery_photos; "
+                                  "UPDATE meta SET value=4 WHERE key=\\'schema_version\\''); c.commit()\" {}",
+                                  test::python(), path.string())),
+            0);
+  FaceStore store(path);
+  EXPECT_EQ(store.meta("schema_version"), "5");
+  EXPECT_EQ(store.meta("kept"), "yes");
+  EXPECT_TRUE(store.gallery_photos("det", "emb").empty());
+}
+
+// A gallery photo is kept by content hash for one detector and embedder, its embedding only
+// where it showed one face.
+TEST(FaceStore, KeepsEachGalleryPhotoByContentForItsDetectorAndEmbedder) {
+  auto path = fresh("castnet_store_gallery_photos.sqlite");
+  {
+    FaceStore store(path);
+    store.keep_gallery_photo(0xfedcba9876543210ull, "det", "emb", {1, {0.5f, -1.0f}});
+    store.keep_gallery_photo(7, "det", "emb", {3, {}});
+    store.keep_gallery_photo(7, "det", "other-emb", {0, {}});
+  }
+  FaceStore store(path);
+  auto seen = store.gallery_photos("det", "emb");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.at(0xfedcba9876543210ull).faces, 1u);
+  EXPECT_EQ(seen.at(0xfedcba9876543210ull).vec, (std::vector<float>{0.5f, -1.0f}));
+  EXPECT_EQ(seen.at(7).faces, 3u);
+  EXPECT_TRUE(seen.at(7).vec.empty());
+  EXPECT_EQ(store.gallery_photos("det", "other-emb").at(7).faces, 0u);
+  EXPECT_TRUE(store.gallery_photos("other-det", "emb").empty());
 }
 
 TEST(FaceStore, RefusesAFileThatIsNotAStore) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -43,16 +44,36 @@ std::vector<LabeledPhoto> photos_in_folder(const fs::path& dir) {
 }  // namespace
 
 GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector_spec,
-                          const StageSpec& embedder_spec, bool quiet) {
+                          const StageSpec& embedder_spec, FaceStore* memory, bool quiet) {
   if (!fs::exists(gallery)) throw Error(ExitCode::input, fmt::format("The gallery {} does not exist.", gallery.string()));
   auto photos = fs::is_directory(gallery) ? photos_in_folder(gallery) : load_labeled_photos(gallery);
   for (const auto& photo : photos)  // the names castnet people name accepts, no others
     if (std::string why = name_problem(photo.identity); !why.empty())
       throw Error(ExitCode::input, fmt::format("The gallery {} names a person \"{}\" ({}), which cannot be a name: {}.", terminal_text(gallery.string()),
                                                terminal_text(photo.identity), terminal_text(photo.path.string()), why));
-  auto detector = reg.create<Detector>(PluginKind::detector, detector_spec, ctx);
-  auto embedder = reg.create<Embedder>(PluginKind::embedder, embedder_spec, ctx);
   GalleryLoad out;
+  const std::string detector_key = reg.key(PluginKind::detector, detector_spec), embedder_key = reg.key(PluginKind::embedder, embedder_spec);
+  std::map<std::uint64_t, GalleryPhoto> seen_before;
+  if (memory) seen_before = memory->gallery_photos(detector_key, embedder_key);
+  std::shared_ptr<Detector> detector;
+  std::shared_ptr<Embedder> embedder;
+  // A photo seen before is what it was; a new one is detected, embedded and kept at once.
+  auto look_at = [&](std::uint64_t hash, const cv::Mat& rgb) -> GalleryPhoto {
+    if (auto it = seen_before.find(hash); it != seen_before.end()) return ++out.remembered, it->second;
+    if (!detector) {
+      detector = reg.create<Detector>(PluginKind::detector, detector_spec, ctx);
+      embedder = reg.create<Embedder>(PluginKind::embedder, embedder_spec, ctx);
+    }
+    GalleryPhoto photo;
+    auto faces = detector->detect(rgb);
+    photo.faces = faces.size();
+    if (faces.size() == 1) {
+      auto vec = embedder->embed(rgb, faces).front();
+      photo.vec.assign(vec.begin(), vec.end());
+    }
+    if (memory) memory->keep_gallery_photo(hash, detector_key, embedder_key, photo);
+    return photo;
+  };
   std::size_t unreadable = 0;
   std::string first_error;
   // One picture under two names (the same file in Alice/ and Bob/) names neither: which name it
@@ -76,15 +97,14 @@ GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, co
       conflicted.insert(img.content_hash);
       continue;
     }
-    auto faces = detector->detect(img.rgb);
-    if (faces.size() != 1) {
-      out.warnings.push_back(faces.empty() ? fmt::format("The gallery photo {} shows no face; it is left out.", photo.path.string())
-                                           : fmt::format("The gallery photo {} shows {} faces; it is left out, as it cannot say which is {}.",
-                                                         photo.path.string(), faces.size(), photo.identity));
+    GalleryPhoto made = look_at(img.content_hash, img.rgb);
+    if (made.faces != 1) {
+      out.warnings.push_back(made.faces == 0 ? fmt::format("The gallery photo {} shows no face; it is left out.", photo.path.string())
+                                       : fmt::format("The gallery photo {} shows {} faces; it is left out, as it cannot say which is {}.",
+                                                     photo.path.string(), made.faces, photo.identity));
       continue;
     }
-    auto vec = embedder->embed(img.rgb, faces).front();
-    out.faces.push_back({photo.identity, photo.path.string(), std::vector<float>(vec.begin(), vec.end())});
+    out.faces.push_back({photo.identity, photo.path.string(), std::move(made.vec)});
     hash_of_face.push_back(img.content_hash);
   }
   progress.finish();

@@ -189,6 +189,9 @@ std::vector<Case> store_cases() {
       damaged("StoreTruncated", [](auto db) { auto s = test::slurp(db); fs::remove(db); write(db, s.substr(0, 100)); }, store, "castnet face store"),
       damaged("StoreIsAFolder", [](auto db) { fs::remove(db); fs::create_directories(db); }, code(ExitCode::output), "cannot be opened or created"),
       damaged("LabelsTableDropped", sql("c.execute('DROP TABLE labels')"), store, "its table 'labels' is missing"),
+      // Users' corrections are a table of their own since schema 3: one dropped is not recreated
+      // empty (every name and merge would be forgotten without a word).
+      damaged("CorrectionsTableDropped", sql("c.execute('DROP TABLE corrections')"), store, "its table 'corrections' is missing"),
       damaged("FutureSchema", sql("c.execute(\"UPDATE meta SET value='99' WHERE key='schema_version'\")"), store, "has schema version 99"),
       Case{"NanEmbedding", [=](const fs::path& dir) {
              sql("r, v = c.execute('SELECT rowid, vec FROM embeddings ORDER BY rowid LIMIT 1').fetchone()\n"

@@ -2,6 +2,7 @@
 // (valid UTF-8, no control character), and every way out safe for what a stored name may still
 // hold: XML that parses, CSV a spreadsheet does not run, text a terminal does not obey.
 #include <algorithm>
+#include <fstream>
 #include <random>
 
 #include "corpus_case.hpp"
@@ -37,6 +38,37 @@ TEST(HostileNames, OnePictureUnderTwoNamesNamesNeither) {
   const std::string nodes = test::slurp(dir / "out/nodes.csv");
   EXPECT_EQ(nodes.find("Alice"), std::string::npos) << nodes;
   EXPECT_EQ(nodes.find("Bob"), std::string::npos) << nodes;
+}
+
+// Finding 18: each gallery photo is stored as soon as it is embedded, so a gallery killed half-way
+// keeps what it did, and naming it again embeds only the rest; the names are as a run that was
+// never stopped gives them.
+TEST(HostileNames, AGalleryKilledHalfWayKeepsEveryPhotoItEmbedded) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  const fs::path dir = test::temp_dir("gallery_killed"), gallery = test::shared_dir() / "data/faces/labels.csv";
+  for (const char* out : {"out", "clean"})
+    fs::copy(test::golden_run(test::shared_dir() / "data/frames/hamilton_360") / "out", dir / out, fs::copy_options::recursive);
+  const std::string graph = fmt::format("{} graph -o '{}/out' --quiet --gallery '{}'", CASTNET_BIN, dir.string(), gallery.string());
+  const std::string count = fmt::format("{} -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM gallery_photos\").fetchone()[0])' '{}/out/castnet.sqlite'",
+                                        test::python(), dir.string());
+  // Killed once five photos are stored (the gallery has 66).
+  std::ofstream(dir / "kill.sh") << graph << " & p=$!\nwhile kill -0 $p 2>/dev/null; do\n  [ \"$(" << count
+                                 << " 2>/dev/null || echo 0)\" -ge 5 ] && kill -9 $p\n  sleep 0.05\ndone\nwait $p\n";
+  ASSERT_EQ(test::run("sh '" + (dir / "kill.sh").string() + "'"), 137) << "the gallery was not killed while it ran: the test proves nothing";
+  std::string kept;
+  ASSERT_EQ(test::run(count, &kept), 0);
+  EXPECT_GE(std::stoi(kept), 5) << "photos embedded before the kill are kept";
+  EXPECT_LT(std::stoi(kept), 66);
+  auto again = test::castnet_cli(fmt::format("graph -o '{}/out' --gallery '{}' --no-pictures", dir.string(), gallery.string()));
+  ASSERT_EQ(again.code, 0) << again.output;
+  EXPECT_NE(again.output.find(fmt::format("({} photos seen before, not embedded again)", std::stoi(kept))), std::string::npos) << again.output;
+  auto clean = test::castnet_cli(fmt::format("graph -o '{}/clean' --quiet --gallery '{}' --no-pictures", dir.string(), gallery.string()));
+  ASSERT_EQ(clean.code, 0) << clean.output;
+  EXPECT_EQ(test::slurp(dir / "out/nodes.csv"), test::slurp(dir / "clean/nodes.csv"));
+  // Named once more, nothing is embedded: every photo is one seen before.
+  auto third = test::castnet_cli(fmt::format("graph -o '{}/out' --gallery '{}' --no-pictures", dir.string(), gallery.string()));
+  EXPECT_NE(third.output.find("(66 photos seen before, not embedded again)"), std::string::npos) << third.output;
 }
 
 // Any bytes (but NUL, which no argument holds) as a shell word: printf of octal escapes.

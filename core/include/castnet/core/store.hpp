@@ -92,6 +92,13 @@ struct GalleryFace {
   std::vector<float> vec;
 };
 
+// What a detector and an embedder made of one gallery photo, kept by the photo's content so that
+// a gallery named again (or one whose embedding was stopped) embeds only photos not seen before.
+struct GalleryPhoto {
+  std::size_t faces = 0;    // faces the detector found
+  std::vector<float> vec;  // the face's embedding, where it found exactly one
+};
+
 class FaceStore {
  public:
   // Creates or opens `path`; throws Error(store) if it is not a castnet store.
@@ -151,6 +158,10 @@ class FaceStore {
   // The gallery as `embedder` embedded it; set_gallery replaces it.
   void set_gallery(const std::string& embedder, const std::vector<GalleryFace>& faces);
   std::vector<GalleryFace> gallery(const std::string& embedder) const;
+  // Gallery photos seen before by this detector and embedder, by content hash; keep_gallery_photo
+  // stores one as soon as it is embedded (its own transaction: a stopped gallery keeps it).
+  std::map<std::uint64_t, GalleryPhoto> gallery_photos(const std::string& detector, const std::string& embedder) const;
+  void keep_gallery_photo(std::uint64_t content_hash, const std::string& detector, const std::string& embedder, const GalleryPhoto& photo);
 
   void set_meta(const std::string& key, const std::string& value);
   std::optional<std::string> meta(const std::string& key) const;

@@ -14,12 +14,16 @@ namespace castnet {
 struct GalleryLoad {
   std::vector<GalleryFace> faces;
   std::vector<std::string> warnings;  // photos left out, one sentence each
+  std::size_t remembered = 0;         // photos the store had seen: not detected or embedded again
 };
 
 // A photo must show exactly one face; one without, or with two or more, is left out with a
 // warning. Error(input) when the gallery is missing, empty, or no photo of it shows one face.
-// Progress (photos done, time left) goes to stderr unless `quiet`.
+// Progress (photos done, time left) goes to stderr unless `quiet`. With a `memory` store, each
+// photo is kept there as soon as it is embedded, and a photo it holds (by content, for this
+// detector and embedder) is not detected or embedded again: a gallery stopped half-way loses
+// nothing, and one named again costs its reading only.
 GalleryLoad embed_gallery(const std::filesystem::path& gallery, const PluginRegistry& reg, const PluginContext& ctx,
-                          const StageSpec& detector, const StageSpec& embedder, bool quiet = false);
+                          const StageSpec& detector, const StageSpec& embedder, FaceStore* memory = nullptr, bool quiet = false);
 
 }  // namespace castnet
