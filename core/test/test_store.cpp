@@ -21,6 +21,15 @@ fs::path fresh(const char* name) {
   return p;
 }
 
+// Makes the store at `path` one of an older schema: `sql` undoes what came after it (no single
+// quotes in it), then the version is set back, as Python's sqlite3 would leave it.
+void make_schema(const fs::path& path, int version, const std::string& sql) {
+  ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+                                  "c.executescript('{} UPDATE meta SET value={} WHERE key=\\'schema_version\\''); c.commit()\" {}",
+                                  test::python(), sql, version, path.string())),
+            0);
+}
+
 TEST(FaceStore, RoundTripsFacesEmbeddingsAndLabels) {
   auto path = fresh("castnet_store_test.sqlite");
   {
@@ -155,11 +164,7 @@ TEST(FaceStore, UpgradesAStoreOfSchema3KeepingItsClusterings) {
     FaceStore store(path);
     id = store.save_clustering({0, "det", "emb", "chinese-whispers:cannot_link=true,threshold=0.4", ""}, {}, {});
   }
-  ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-                                  "c.executescript('ALTER TABLE clusterings DROP COLUMN constraints; "
-                                  "UPDATE meta SET value=3 WHERE key=\\'schema_version\\''); c.commit()\" {}",
-                                  test::python(), path.string())),
-            0);
+  make_schema(path, 3, "ALTER TABLE clusterings DROP COLUMN constraints;");
   FaceStore store(path);
   EXPECT_EQ(store.meta("schema_version"), "5");
   auto run = store.latest_clustering();
@@ -178,11 +183,7 @@ TEST(FaceStore, UpgradesAStoreOfSchema4AddingTheGallerysPhotos) {
     FaceStore store(path);
     store.set_meta("kept", "yes");
   }
-  ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-                                  "c.executescript('DROP TABLE gallery_photos; "
-                                  "UPDATE meta SET value=4 WHERE key=\\'schema_version\\''); c.commit()\" {}",
-                                  test::python(), path.string())),
-            0);
+  make_schema(path, 4, "DROP TABLE gallery_photos;");
   FaceStore store(path);
   EXPECT_EQ(store.meta("schema_version"), "5");
   EXPECT_EQ(store.meta("kept"), "yes");
