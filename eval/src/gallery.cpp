@@ -59,7 +59,9 @@ GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, co
   std::shared_ptr<Embedder> embedder;
   // A photo seen before is what it was; a new one is detected, embedded and kept at once.
   auto look_at = [&](std::uint64_t hash, const cv::Mat& rgb) -> GalleryPhoto {
-    if (auto it = seen_before.find(hash); it != seen_before.end()) return ++out.remembered, it->second;
+    // (A face kept with no embedding is a store damaged by hand: that photo is embedded again.)
+    if (auto it = seen_before.find(hash); it != seen_before.end() && (it->second.faces != 1 || !it->second.vec.empty()))
+      return ++out.remembered, it->second;
     if (!detector) {
       detector = reg.create<Detector>(PluginKind::detector, detector_spec, ctx);
       embedder = reg.create<Embedder>(PluginKind::embedder, embedder_spec, ctx);
