@@ -250,7 +250,8 @@ class ChineseWhispers final : public Clusterer {
   // searches of these few, scattered over the tree, cost as much as every other face's together.
   void follow_followers(const EmbeddingSet& x, const std::vector<char>& whispers, const std::vector<std::size_t>& alone,
                         Links& links) const {
-    if (alone.empty()) return;
+    // An episode has no followers: its faces alone are nobody else's, with nothing to search.
+    if (alone.empty() || std::all_of(whispers.begin(), whispers.end(), [](char w) { return w != 0; })) return;
     std::vector<std::size_t> rows(alone);
     for (std::size_t i = 0; i < x.size(); ++i)
       if (!whispers[i]) rows.push_back(i);
