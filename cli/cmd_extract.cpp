@@ -54,34 +54,49 @@ void refuse_output_as_input(const Options& o, const std::vector<std::filesystem:
 
 }  // namespace
 
+// Core's settle_input, with the source the options name, and a line when a moved input is followed.
+InputCheck settle_input(const std::filesystem::path& input, const std::string& detector, const std::string& embedder,
+                        const Options& o, const Session& session, FaceStore& store) {
+  InputCheck c = castnet::settle_input(session.registry(), session.context(), store, input, source_for(o, input), detector, embedder, o.out);
+  if (!c.moved_from.empty())
+    fmt::print("extract: {} holds the frames of {}, which moved there: they are followed, not extracted again\n", input.string(), c.moved_from);
+  return c;
+}
+
 ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, std::size_t n, const Options& o, const Session& session,
                              Extractor& extractor, FaceStore& store, std::vector<std::string>& failed) {
   ExtractSummary s;
   s.detector_key = extractor.detector_key(), s.embedder_key = extractor.embedder_key();
-  std::optional<std::int64_t> id = finished_broadcast(store, input, s.detector_key, s.embedder_key);
   std::string name = input.filename().string();
-  if (id) {  // finished by an earlier run: not even opened again
-    s.broadcasts = 1;
-    s.frames = s.resumed = store.done_locations(*id, s.detector_key, s.embedder_key).size();
-    for (const auto& b : store.broadcasts())
-      if (b.id == *id) name = b.name;
-  } else {
-    OpenInput in;
-    try {
-      in = open_input(session.registry(), session.context(), input, source_for(o, input));
-    } catch (const Error& e) {
-      if (e.code() != ExitCode::input) throw;
-      if (n > 1) std::fprintf(stderr, "warning: %s\n", e.what());  // the other broadcasts go on
-      failed.push_back(e.what());
-      return s;
+  InputCheck c;
+  try {
+    c = settle_input(input, s.detector_key, s.embedder_key, o, session, store);
+    if (c.state == InputCheck::State::finished) {  // finished by an earlier run, and unchanged: not even opened again
+      if (c.first_listing) store.mark_done(*c.broadcast, s.detector_key, s.embedder_key, c.listing);
+      s.broadcasts = 1;
+      s.frames = s.resumed = store.done_locations(*c.broadcast, s.detector_key, s.embedder_key).size();
+      for (const auto& b : store.broadcasts())
+        if (b.id == *c.broadcast) name = b.name;
+    } else {
+      OpenInput in = open_input(session.registry(), session.context(), input, source_for(o, input));
+      for (const auto& w : in.source->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+      c.broadcast = store.add_broadcast(in.broadcast);
+      name = in.broadcast.name;
+      s = extractor.run(*in.source, *c.broadcast, store, name, c.listing, c.state == InputCheck::State::changed);
     }
-    for (const auto& w : in.source->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
-    id = store.add_broadcast(in.broadcast);
-    name = in.broadcast.name;
-    s = extractor.run(*in.source, *id, store, name);
+  } catch (const Error& e) {
+    if (e.code() != ExitCode::input) throw;
+    if (n > 1) std::fprintf(stderr, "warning: %s\n", e.what());  // the other broadcasts go on
+    failed.push_back(e.what());
+    return s;
   }
   print_broadcast(s, name, k + 1, n);
-  auto unreadable = store.unreadable(*id, s.detector_key);
+  if (c.state == InputCheck::State::changed && s.processed + s.removed == 0)
+    fmt::print("extract: {} was read again (its files' times changed): every frame is as it was\n", name);
+  else if (c.state == InputCheck::State::changed)
+    fmt::print("extract: {} changed since it was extracted; frames new: {}, replaced: {}, removed: {}\n", name,
+               s.processed - s.replaced, s.replaced, s.removed);
+  auto unreadable = store.unreadable(*c.broadcast, s.detector_key);
   if (s.frames > 0 && unreadable.size() == s.frames) {
     std::string why = fmt::format("No frame in {} could be read as an image (the first, {}: {}).", input.string(),
                                   unreadable.front().first, unreadable.front().second);

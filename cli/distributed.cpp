@@ -44,8 +44,22 @@ std::vector<std::string> coordinate(const Options& o, const Session& session, co
   const std::string det = session.registry().key(PluginKind::detector, p.detector);
   const std::string emb = session.registry().key(PluginKind::embedder, p.embedder);
   std::vector<int> todo;
-  for (std::size_t k = inputs.size(); k-- > 0;)
-    if (!finished_broadcast(store, inputs[k], det, emb)) todo.push_back(int(k));
+  for (std::size_t k = inputs.size(); k-- > 0;) {
+    InputCheck c;
+    try {
+      c = settle_input(inputs[k], det, emb, o, session, store);
+    } catch (const Error& e) {
+      if (e.code() != ExitCode::input) throw;
+      // The worker given it says why it cannot be read.
+    }
+    // A worker's shard starts empty: it could add a changed input's new frames, but neither
+    // replace nor remove any. Said, and left for a run on one machine.
+    if (c.state == InputCheck::State::changed)
+      std::fprintf(stderr, "warning: %s changed since it was extracted; under MPI it is left as it was: "
+                           "`castnet extract` without mpirun reads it again.\n", inputs[k].string().c_str());
+    else if (c.state != InputCheck::State::finished)
+      todo.push_back(int(k));
+  }
   std::fprintf(stderr, "extract: %zu of %zu broadcasts to do, on %d ranks\n", todo.size(), inputs.size(), mpi().size - 1);
   int finished = 0, failed = 0;
   while (finished < mpi().size - 1) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "castnet/core/extract.hpp"
+#include "castnet/core/inputs.hpp"
 #include "commands.hpp"
 
 namespace castnet::cli {
@@ -22,8 +23,14 @@ std::vector<std::string> extract_distributed(const Options& o, const Session& se
                                              const std::vector<std::filesystem::path>& inputs);
 
 // One input, the k-th of n: opened, registered as a broadcast and extracted into `store` (unless
-// an earlier run finished it). An input that cannot be read adds its sentence to `failed`.
+// an earlier run finished it and it did not change since; a moved one is followed, a changed one
+// read again). An input that cannot be read adds its sentence to `failed`.
 ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, std::size_t n, const Options& o,
                              const Session& session, Extractor& extractor, FaceStore& store, std::vector<std::string>& failed);
+
+// What `store` knows of `input` for this detector and embedder, a moved input already followed
+// (core's settle_input, with the source the options name), said in a line when it was.
+InputCheck settle_input(const std::filesystem::path& input, const std::string& detector, const std::string& embedder,
+                        const Options& o, const Session& session, FaceStore& store);
 
 }  // namespace castnet::cli

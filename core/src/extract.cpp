@@ -46,31 +46,39 @@ struct PulledFrame {
   long seq = 0;
 };
 
-// `known`: the frame's faces from an earlier run of the same detector (detection is skipped).
-FrameResult process_frame(PulledFrame in, std::int64_t broadcast_id, Detector& detector, Embedder& embedder,
-                          const std::vector<Face>* known) {
-  SourceFrame& f = in.frame;
+// A frame as read: its row, and its pixels for the detector. `unchanged`: a frame done before
+// whose content is the same (a finished broadcast read again): nothing to store.
+struct Extracted {
+  FrameResult result;
+  bool unchanged = false;
+};
+
+// The frame's row: where it is, and what it holds (its content hash); no pixels yet.
+FrameResult frame_row(const PulledFrame& in, std::int64_t broadcast_id) {
   FrameResult r;
   r.broadcast_id = broadcast_id;
-  r.name = std::move(f.name);
-  r.location = std::move(f.location);
+  r.name = in.frame.name;
+  r.location = in.frame.location;
   r.seq = in.seq;
-  r.seconds = f.seconds;
-  r.metric = to_string(embedder.metric());
-  r.error = f.error;
+  r.seconds = in.frame.seconds;
+  r.error = in.frame.error;
+  r.content_hash = content_hash(in.frame);
+  return r;
+}
+
+// The frame's pixels, decoded here on a worker where the source handed out a file's bytes.
+cv::Mat pixels(SourceFrame& f, FrameResult& r) {
   cv::Mat rgb = f.rgb;
-  if (r.error.empty() && rgb.empty()) {
-    r.content_hash = fnv1a64(f.encoded.data(), f.encoded.size());
-    rgb = decode_rgb(f.encoded, r.error, &r.warning);
-  } else if (!rgb.empty()) {
-    r.content_hash = fnv1a64(rgb.data, rgb.total() * rgb.elemSize());
-  }
-  if (!r.error.empty() || rgb.empty()) {
-    if (r.error.empty()) r.error = "not a readable image";
-    return r;
-  }
-  r.width = rgb.cols;
-  r.height = rgb.rows;
+  if (r.error.empty() && rgb.empty()) rgb = decode_rgb(f.encoded, r.error, &r.warning);
+  if (r.error.empty() && rgb.empty()) r.error = "not a readable image";
+  if (r.error.empty()) r.width = rgb.cols, r.height = rgb.rows;
+  return rgb;
+}
+
+// `known`: the frame's faces from an earlier run of the same detector (detection is skipped).
+void find_faces(FrameResult& r, const cv::Mat& rgb, Detector& detector, Embedder& embedder, const std::vector<Face>* known) {
+  r.metric = to_string(embedder.metric());
+  if (!r.error.empty()) return;
   // A plugin's own exception types (dlib::error, ...) die with the plugin library: turn them into
   // our Error, whose type lives in the SDK library, before they travel further.
   try {
@@ -84,7 +92,39 @@ FrameResult process_frame(PulledFrame in, std::int64_t broadcast_id, Detector& d
   if (r.embeddings.size() != r.faces.size())
     throw Error(ExitCode::plugin, fmt::format("The embedder returned {} embeddings for {} faces in {}.",
                                               r.embeddings.size(), r.faces.size(), r.name));
-  return r;
+}
+
+// What the store held of the broadcast before this run.
+struct Before {
+  std::set<std::string> done;  // frames done with this detector and embedder
+  // Frames this detector already saw (with another embedder): their faces are reused, embedded only.
+  std::map<std::string, std::vector<Face>> known;
+  // Each stored frame's content, to tell a frame whose picture changed under its name (recheck).
+  std::map<std::string, std::uint64_t> hashes;
+};
+
+Before store_before(const FaceStore& store, std::int64_t broadcast_id, const ExtractSummary& keys, bool recheck) {
+  Before b{store.done_locations(broadcast_id, keys.detector_key, keys.embedder_key), store.detected(broadcast_id, keys.detector_key), {}};
+  if (recheck) b.hashes = store.content_hashes(broadcast_id);
+  return b;
+}
+
+// On a worker: a frame unchanged since it was done is only compared; any other is decoded,
+// detected (or its known faces reused) and embedded.
+Extracted extract_frame(PulledFrame in, std::int64_t broadcast_id, const Before& before, Detector& detector, Embedder& embedder,
+                        std::atomic<std::size_t>& reused) {
+  Extracted e{frame_row(in, broadcast_id)};
+  FrameResult& r = e.result;
+  if (auto was = before.hashes.find(r.location); was != before.hashes.end()) {
+    e.unchanged = was->second == r.content_hash && before.done.count(r.location);
+    r.replaces = was->second != r.content_hash;
+  }
+  if (e.unchanged) return e;
+  const cv::Mat rgb = pixels(in.frame, r);
+  auto hit = r.replaces ? before.known.end() : before.known.find(r.location);
+  if (hit != before.known.end()) ++reused;
+  find_faces(r, rgb, detector, embedder, hit == before.known.end() ? nullptr : &hit->second);
+  return e;
 }
 
 // Results in broadcast order, into the store `batch` frames per transaction.
@@ -95,8 +135,15 @@ struct BatchWriter {
   std::size_t size;
   std::vector<FrameResult> batch = {};
 
-  void write(FrameResult r) {
+  void write(Extracted e) {
+    if (e.unchanged) {
+      ++summary.resumed;
+      progress.advance(1);
+      return;
+    }
+    FrameResult& r = e.result;
     ++summary.processed;
+    summary.replaced += r.replaces;
     if (!r.error.empty()) {
       ++summary.unreadable;
       std::fprintf(stderr, "warning: frame %s is unreadable (%s); skipped.\n", r.name.c_str(), r.error.c_str());
@@ -133,8 +180,15 @@ std::string outputs_inside(const FaceStore& store, std::int64_t broadcast_id, co
 
 }  // namespace
 
+std::uint64_t content_hash(const SourceFrame& f) {
+  if (!f.error.empty()) return 0;
+  if (!f.rgb.empty()) return fnv1a64(f.rgb.data, f.rgb.total() * f.rgb.elemSize());
+  return fnv1a64(f.encoded.data(), f.encoded.size());
+}
+
 ExtractSummary& ExtractSummary::operator+=(const ExtractSummary& o) {
   frames += o.frames, processed += o.processed, resumed += o.resumed, unreadable += o.unreadable, faces += o.faces;
+  replaced += o.replaced, removed += o.removed;
   detections_reused += o.detections_reused, broadcasts += o.broadcasts, seconds += o.seconds;
   detector_key = o.detector_key, embedder_key = o.embedder_key;
   return *this;
@@ -157,27 +211,31 @@ Extractor::~Extractor() = default;
 const std::string& Extractor::detector_key() const { return workers_->detector_key; }
 const std::string& Extractor::embedder_key() const { return workers_->embedder_key; }
 
-ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, FaceStore& store, const std::string& label) {
+ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, FaceStore& store, const std::string& label,
+                              const InputListing& listing, bool recheck) {
   auto start = std::chrono::steady_clock::now();
   ExtractSummary summary;
   summary.detector_key = workers_->detector_key;
   summary.embedder_key = workers_->embedder_key;
   summary.broadcasts = 1;
-  const std::set<std::string> done = store.done_locations(broadcast_id, summary.detector_key, summary.embedder_key);
-  // Frames this detector already saw (with another embedder): reuse their faces, embed only.
-  const std::map<std::string, std::vector<Face>> known = store.detected(broadcast_id, summary.detector_key);
+  const Before before = store_before(store, broadcast_id, summary, recheck);
+  const std::set<std::string>& done = before.done;
+  std::vector<std::string> listed;  // recheck: the input's frames now, in order
 
-  Progress progress("extract " + label, source.size_hint().value_or(0) - std::min(done.size(), source.size_hint().value_or(0)), opt_.quiet);
+  const std::size_t hint = source.size_hint().value_or(0), passed_over = recheck ? 0 : std::min(done.size(), hint);
+  Progress progress("extract " + label, hint - passed_over, opt_.quiet);
   long seq = 0;
   std::atomic<std::size_t> reused{0};
   const std::string skip_below = outputs_inside(store, broadcast_id, opt_.outputs);
   auto ours = [&](const std::string& location) { return !skip_below.empty() && location.rfind(skip_below, 0) == 0; };
   auto pull = [&]() -> std::optional<PulledFrame> {
-    auto wanted = [&](const std::string& location) { return !done.count(location) && !ours(location); };
+    auto wanted = [&](const std::string& location) { return (recheck || !done.count(location)) && !ours(location); };
     while (auto f = source.next_if(wanted)) {
       if (ours(f->location)) continue;
       long s = seq++;
-      if (done.count(f->location)) {
+      if (recheck) {
+        listed.push_back(f->location);
+      } else if (done.count(f->location)) {
         ++summary.resumed;
         continue;
       }
@@ -186,18 +244,15 @@ ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, Fa
     return std::nullopt;
   };
   auto work = [&](PulledFrame in, int w) {
-    auto hit = known.find(in.frame.location);
-    if (hit != known.end()) ++reused;
-    return process_frame(std::move(in), broadcast_id, *workers_->detectors[w], *workers_->embedders[w],
-                         hit == known.end() ? nullptr : &hit->second);
+    return extract_frame(std::move(in), broadcast_id, before, *workers_->detectors[w], *workers_->embedders[w], reused);
   };
   BatchWriter writer{store, summary, progress, opt_.batch};
-  const std::size_t frames_left = source.size_hint().value_or(std::size_t(workers_->threads)) - std::min(done.size(), source.size_hint().value_or(0));
+  const std::size_t frames_left = source.size_hint().value_or(std::size_t(workers_->threads)) - passed_over;
   workers_->grow(std::clamp<std::size_t>(frames_left, 1, std::size_t(workers_->threads)));
   const int threads = int(workers_->detectors.size());
   try {
-    ordered_parallel_map<PulledFrame, FrameResult>(threads, opt_.batch + 4 * std::size_t(threads), pull, work,
-                                                   [&](FrameResult r) { writer.write(std::move(r)); });
+    ordered_parallel_map<PulledFrame, Extracted>(threads, opt_.batch + 4 * std::size_t(threads), pull, work,
+                                                 [&](Extracted e) { writer.write(std::move(e)); });
   } catch (...) {
     // What was finished is kept, even when a worker failed. Should the store itself be what
     // failed, this second try fails too, and the first error is the one to report.
@@ -210,7 +265,8 @@ ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, Fa
   }
   writer.flush();
   progress.finish();
-  store.mark_done(broadcast_id, summary.detector_key, summary.embedder_key);
+  if (recheck) summary.removed = store.settle_frames(broadcast_id, listed);
+  store.mark_done(broadcast_id, summary.detector_key, summary.embedder_key, listing);
   summary.frames = std::size_t(seq);
   summary.detections_reused = reused;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <map>
 
 #include <fmt/format.h>
 
+#include "castnet/core/extract.hpp"
 #include "castnet/sdk/errors.hpp"
 #include "castnet/sdk/frame_names.hpp"
 
@@ -89,11 +91,63 @@ OpenInput open_input(const PluginRegistry& reg, const PluginContext& ctx, const 
   return out;
 }
 
-std::optional<std::int64_t> finished_broadcast(const FaceStore& store, const fs::path& input, const std::string& detector,
-                                               const std::string& embedder) {
-  auto id = store.broadcast_of(input_key(input));
-  if (id && store.is_done(*id, detector, embedder)) return id;
-  return std::nullopt;
+InputCheck check_input(const FaceStore& store, const fs::path& input, const std::string& detector, const std::string& embedder,
+                       const fs::path& outputs) {
+  InputCheck c;
+  c.listing = list_input(input_key(input), outputs);
+  c.broadcast = store.broadcast_of(input_key(input));
+  if (c.broadcast) {
+    auto done = store.done_listing(*c.broadcast, detector, embedder);
+    c.first_listing = done && done->empty();
+    c.state = !done ? InputCheck::State::unfinished
+              : c.first_listing || *done == c.listing.state ? InputCheck::State::finished
+                                                            : InputCheck::State::changed;
+    return c;
+  }
+  std::error_code ec;
+  for (const auto& b : store.broadcasts_shaped(c.listing.shape))
+    if (!fs::exists(b.input, ec)) {
+      c.state = InputCheck::State::moved;
+      c.broadcast = b.id;
+      return c;
+    }
+  return c;
+}
+
+bool holds_frames_of(FrameSource& source, const std::string& input, const FaceStore& store, const StoredBroadcast& was,
+                     const fs::path& outputs) {
+  std::map<std::string, std::uint64_t> stored = store.content_hashes(was.id);
+  std::string ours;
+  if (!outputs.empty()) ours = input_key(outputs);
+  if (!ours.empty() && ours.back() != '/') ours += '/';
+  while (auto f = source.next()) {
+    if (f->location.rfind(input, 0) != 0) return false;
+    if (!ours.empty() && f->location.rfind(ours, 0) == 0) continue;
+    auto it = stored.find(was.input + f->location.substr(input.size()));
+    if (it == stored.end() || it->second != content_hash(*f)) return false;
+    stored.erase(it);
+  }
+  return stored.empty();
+}
+
+InputCheck settle_input(const PluginRegistry& reg, const PluginContext& ctx, FaceStore& store, const fs::path& input,
+                        const std::optional<StageSpec>& source, const std::string& detector, const std::string& embedder,
+                        const fs::path& outputs) {
+  InputCheck c = check_input(store, input, detector, embedder, outputs);
+  if (c.state != InputCheck::State::moved) return c;
+  OpenInput in = open_input(reg, ctx, input, source);
+  StoredBroadcast was;
+  for (const auto& b : store.broadcasts())
+    if (b.id == *c.broadcast) was = b;
+  if (!holds_frames_of(*in.source, in.broadcast.input, store, was, outputs)) {
+    c.state = InputCheck::State::fresh;
+    c.broadcast.reset();
+    return c;
+  }
+  store.move_broadcast(was.id, in.broadcast, c.listing);
+  InputCheck now = check_input(store, input, detector, embedder, outputs);
+  now.moved_from = was.input;
+  return now;
 }
 
 std::shared_ptr<FrameSource> reopen(const PluginRegistry& reg, const PluginContext& ctx, const StoredBroadcast& b) {

@@ -101,17 +101,6 @@ std::optional<std::int64_t> FaceStore::broadcast_of(const std::string& input) co
   return q.integer(0);
 }
 
-void FaceStore::mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) {
-  Statement q(db_, "INSERT OR REPLACE INTO broadcasts_done(broadcast_id, detector, embedder) VALUES(?,?,?)");
-  q.bind(1, broadcast_id).bind(2, detector).bind(3, embedder).run();
-}
-
-bool FaceStore::is_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) const {
-  Statement q(db_, "SELECT 1 FROM broadcasts_done WHERE broadcast_id=? AND detector=? AND embedder=?");
-  q.bind(1, broadcast_id).bind(2, detector).bind(3, embedder);
-  return q.step();
-}
-
 std::set<std::string> FaceStore::done_locations(std::int64_t broadcast_id, const std::string& detector,
                                                 const std::string& embedder) const {
   Statement q(db_, "SELECT fr.location FROM detections d JOIN frames fr ON fr.id = d.frame_id "
@@ -158,16 +147,23 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
                       "RETURNING id");
   Statement emb(db_, "INSERT OR REPLACE INTO embeddings(face_id, embedder, dim, metric, vec) VALUES(?,?,?,?,?)");
   Statement det(db_, "INSERT OR REPLACE INTO detections(frame_id, detector, embedder, n_faces, error) VALUES(?,?,?,?,?)");
+  std::vector<std::int64_t> replaced;
+  for (const auto& r : batch) {
+    if (!r.replaces) continue;
+    Statement id(db_, "SELECT id FROM frames WHERE location=?");
+    if (id.bind(1, r.location).step()) replaced.push_back(id.integer(0));
+  }
+  forget_found(replaced, false);
   for (const auto& r : batch) {
     add_frame.bind(1, r.name).bind(2, r.location).bind(3, static_cast<std::int64_t>(r.seq)).bind(4, r.broadcast_id);
     if (r.seconds) add_frame.bind(5, *r.seconds);
     if (!add_frame.step()) throw Error(ExitCode::store, "The face store did not return a frame id.");
     const std::int64_t frame_id = add_frame.integer(0);
     add_frame.run();
-    if (r.error.empty()) {
-      frame.bind(1, fmt::format("{:016x}", r.content_hash)).bind(2, std::int64_t{r.width})
-          .bind(3, std::int64_t{r.height}).bind(4, frame_id).run();
-    }
+    // The content, even of a frame that did not decode: a later run tells a changed frame by it.
+    if (r.content_hash) frame.bind(1, fmt::format("{:016x}", r.content_hash));
+    if (r.error.empty()) frame.bind(2, std::int64_t{r.width}).bind(3, std::int64_t{r.height});
+    frame.bind(4, frame_id).run();
     drop_emb.bind(1, embedder).bind(2, frame_id).bind(3, detector).run();
     for (std::size_t i = 0; i < r.faces.size(); ++i) {
       const Face& f = r.faces[i];

@@ -13,8 +13,8 @@ namespace {
 // location, a face's frame, detector and index), never by row ids, which each store numbers
 // its own way. Faces are added in broadcast order, as an extraction would have added them.
 constexpr const char* kMerge = R"sql(
-INSERT INTO broadcasts(name, channel, start, source, input)
-  SELECT name, channel, start, source, input FROM shard.broadcasts WHERE true ON CONFLICT(input) DO NOTHING;
+INSERT INTO broadcasts(name, channel, start, source, input, shape)
+  SELECT name, channel, start, source, input, shape FROM shard.broadcasts WHERE true ON CONFLICT(input) DO NOTHING;
 INSERT INTO frames(name, location, seq, content_hash, width, height, broadcast_id, seconds)
   SELECT f.name, f.location, f.seq, f.content_hash, f.width, f.height, b.id, f.seconds
   FROM shard.frames f JOIN shard.broadcasts sb ON sb.id = f.broadcast_id JOIN main.broadcasts b ON b.input = sb.input
@@ -34,8 +34,8 @@ INSERT OR IGNORE INTO embeddings(face_id, embedder, dim, metric, vec)
   FROM shard.embeddings e JOIN shard.faces x ON x.id = e.face_id JOIN shard.frames f ON f.id = x.frame_id
   JOIN main.frames mf ON mf.location = f.location
   JOIN main.faces mx ON mx.frame_id = mf.id AND mx.detector = x.detector AND mx.idx = x.idx;
-INSERT OR IGNORE INTO broadcasts_done(broadcast_id, detector, embedder)
-  SELECT b.id, d.detector, d.embedder
+INSERT OR IGNORE INTO broadcasts_done(broadcast_id, detector, embedder, listing)
+  SELECT b.id, d.detector, d.embedder, d.listing
   FROM shard.broadcasts_done d JOIN shard.broadcasts sb ON sb.id = d.broadcast_id JOIN main.broadcasts b ON b.input = sb.input;
 )sql";
 

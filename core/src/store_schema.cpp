@@ -13,22 +13,26 @@ namespace castnet::detail {
 
 namespace {
 
-constexpr const char* kSchemaVersion = "5";
+constexpr const char* kSchemaVersion = "6";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- One row per input: a folder, a ZIP, a video. start: UTC seconds, from a Visual Explorer name.
+-- shape: the input's listing (names and sizes, core/input_listing.hpp) when last extracted, by
+-- which a moved input is recognised; '' before schema 6.
 CREATE TABLE IF NOT EXISTS broadcasts(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, channel TEXT NOT NULL DEFAULT '', start INTEGER,
-  source TEXT NOT NULL, input TEXT NOT NULL UNIQUE);
+  source TEXT NOT NULL, input TEXT NOT NULL UNIQUE, shape TEXT NOT NULL DEFAULT '');
+-- listing: the input's state (names, sizes, times) when every frame was done; '' before schema 6.
 CREATE TABLE IF NOT EXISTS broadcasts_done(
   broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id), detector TEXT NOT NULL, embedder TEXT NOT NULL,
-  PRIMARY KEY(broadcast_id, detector, embedder));
+  listing TEXT NOT NULL DEFAULT '', PRIMARY KEY(broadcast_id, detector, embedder));
 CREATE TABLE IF NOT EXISTS frames(
   id INTEGER PRIMARY KEY, name TEXT NOT NULL, location TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL,
   content_hash TEXT, width INTEGER, height INTEGER,
   broadcast_id INTEGER REFERENCES broadcasts(id), seconds REAL);
--- One row per (frame, detector) once detection ran: zero-face frames are done too.
+-- One row per (frame, detector, embedder) once detection and embedding ran: zero-face frames are
+-- done too.
 CREATE TABLE IF NOT EXISTS detections(
   frame_id INTEGER NOT NULL REFERENCES frames(id), detector TEXT NOT NULL, embedder TEXT NOT NULL,
   n_faces INTEGER NOT NULL, error TEXT, PRIMARY KEY(frame_id, detector, embedder));
@@ -79,17 +83,23 @@ constexpr const char* kUpgradeFrom3 = R"sql(
 ALTER TABLE clusterings ADD COLUMN constraints TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Schema 6 keeps each input's listing (3, 4 and 5 had the tables without it).
+constexpr const char* kUpgradeFrom5 = R"sql(
+ALTER TABLE broadcasts ADD COLUMN shape TEXT NOT NULL DEFAULT '';
+ALTER TABLE broadcasts_done ADD COLUMN listing TEXT NOT NULL DEFAULT '';
+)sql";
+
 void exec(sqlite3* db, const std::string& sql) {
   if (int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); rc != SQLITE_OK) throw sqlite_error(db, rc);
 }
 
 // A store has every table of its version; one missing was dropped, and re-creating it empty would
 // silently give an empty network or forget users' corrections. Schema 3 and 4 gained the people's
-// tables as they went, so a store of those versions is held to the first nine.
+// tables as they went, so a store of those versions is held to the first nine; 5 has them all.
 void require_tables(sqlite3* db, const std::filesystem::path& path, const std::string& version) {
   static const char* const kTables[] = {"meta", "broadcasts", "broadcasts_done", "frames", "detections", "faces", "embeddings",
                                         "clusterings", "labels", "corrections", "correction_faces", "gallery", "gallery_photos"};
-  const std::size_t required = version == kSchemaVersion ? std::size(kTables) : 9;
+  const std::size_t required = version == "3" || version == "4" ? 9 : std::size(kTables);
   for (std::size_t t = 0; t < required; ++t) {
     Statement q(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?");
     q.bind(1, std::string(kTables[t]));
@@ -117,13 +127,14 @@ void add_the_one_broadcast(sqlite3* db) {
   exec(db, "UPDATE frames SET broadcast_id = (SELECT id FROM broadcasts LIMIT 1)");
 }
 
-// One transaction from schema 2, 3 or 4 to this one: a failure leaves the store as it was. Schema
-// 4 to 5 only adds tables.
+// One transaction from schema 2, 3, 4 or 5 to this one: a failure leaves the store as it was.
+// Schema 4 to 5 only adds tables; 5 to 6 adds the listings' columns.
 void upgrade(sqlite3* db, const std::string& from) {
   exec(db, "BEGIN IMMEDIATE");
   try {
     if (from == "2") exec(db, kUpgradeFrom2);
     if (from == "2" || from == "3") exec(db, kUpgradeFrom3);
+    if (from != "2") exec(db, kUpgradeFrom5);  // schema 2 had no broadcasts: kSchema makes them whole
     exec(db, kSchema);
     if (from == "2") add_the_one_broadcast(db);
     exec(db, fmt::format("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', '{}')", kSchemaVersion));
@@ -145,7 +156,7 @@ void create_or_upgrade(sqlite3* db, const std::filesystem::path& path) {
     throw Error(ExitCode::store, fmt::format("{} is not a castnet face store (or is damaged); choose another output folder.", path.string()));
   }
   if (version == std::string("2")) return upgrade(db, "2");
-  if (version == std::string("3") || version == std::string("4")) {
+  if (version == std::string("3") || version == std::string("4") || version == std::string("5")) {
     require_tables(db, path, *version);
     return upgrade(db, *version);
   }

@@ -21,12 +21,15 @@ fs::path fresh(const char* name) {
   return p;
 }
 
+// What schema 6 added: the inputs' listings.
+constexpr const char* kUndo6 = "ALTER TABLE broadcasts DROP COLUMN shape; ALTER TABLE broadcasts_done DROP COLUMN listing;";
+
 // Makes the store at `path` one of an older schema: `sql` undoes what came after it (no single
 // quotes in it), then the version is set back, as Python's sqlite3 would leave it.
 void make_schema(const fs::path& path, int version, const std::string& sql) {
   ASSERT_EQ(test::run(fmt::format("{} -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
-                                  "c.executescript('{} UPDATE meta SET value={} WHERE key=\\'schema_version\\''); c.commit()\" {}",
-                                  test::python(), sql, version, path.string())),
+                                  "c.executescript('{} {} UPDATE meta SET value={} WHERE key=\\'schema_version\\''); c.commit()\" {}",
+                                  test::python(), kUndo6, sql, version, path.string())),
             0);
 }
 
@@ -150,7 +153,7 @@ TEST(FaceStore, UpgradesAStoreOfSchema2InPlaceLosingNothing) {
   EXPECT_EQ(run->clusterer, "dbscan:cannot_link=true,eps=0.4");
   EXPECT_EQ(run->constraints, "") << "before schema 4 the clusterer's key held the constraints";
   EXPECT_EQ(store.clustering(run->id, {7}).labels, std::vector<int>{3});
-  EXPECT_EQ(store.meta("schema_version"), "5");
+  EXPECT_EQ(store.meta("schema_version"), "6");
   // Opened again: already upgraded, nothing changes.
   FaceStore again(path);
   EXPECT_EQ(again.broadcasts().size(), 1u);
@@ -166,7 +169,7 @@ TEST(FaceStore, UpgradesAStoreOfSchema3KeepingItsClusterings) {
   }
   make_schema(path, 3, "ALTER TABLE clusterings DROP COLUMN constraints;");
   FaceStore store(path);
-  EXPECT_EQ(store.meta("schema_version"), "5");
+  EXPECT_EQ(store.meta("schema_version"), "6");
   auto run = store.latest_clustering();
   ASSERT_TRUE(run);
   EXPECT_EQ(run->id, id);
@@ -185,9 +188,27 @@ TEST(FaceStore, UpgradesAStoreOfSchema4AddingTheGallerysPhotos) {
   }
   make_schema(path, 4, "DROP TABLE gallery_photos;");
   FaceStore store(path);
-  EXPECT_EQ(store.meta("schema_version"), "5");
+  EXPECT_EQ(store.meta("schema_version"), "6");
   EXPECT_EQ(store.meta("kept"), "yes");
   EXPECT_TRUE(store.gallery_photos("det", "emb").empty());
+}
+
+// Schema 6 keeps each input's listing; a broadcast of schema 5, done, keeps being done with an
+// empty listing (trusted, as before) until it is read again.
+TEST(FaceStore, UpgradesAStoreOfSchema5KeepingWhatIsDone) {
+  auto path = fresh("castnet_store_v5.sqlite");
+  std::int64_t b = 0;
+  {
+    FaceStore store(path);
+    b = store.add_broadcast({0, "a", "", std::nullopt, "folder", "/x"});
+    store.mark_done(b, "det", "emb", {"state", "shape"});
+  }
+  make_schema(path, 5, "");
+  FaceStore store(path);
+  EXPECT_EQ(store.meta("schema_version"), "6");
+  EXPECT_EQ(store.done_listing(b, "det", "emb"), "");
+  EXPECT_FALSE(store.done_listing(b, "det", "other"));
+  EXPECT_TRUE(store.broadcasts_shaped("shape").empty());
 }
 
 // A gallery photo is kept by content hash for one detector and embedder, its embedding only

@@ -26,6 +26,17 @@ inline fs::path good_frames(const fs::path& dir, int n = 2, const std::string& p
   return dir;
 }
 
+// A ZIP at `zip` of the given members (name -> a Python expression for its bytes), written by
+// Python's zipfile (deflated), which allows two members of one name.
+inline void make_zip(const fs::path& zip, const std::vector<std::pair<std::string, std::string>>& members) {
+  std::string py = "import zipfile, warnings\nwarnings.simplefilter('ignore')\nz = zipfile.ZipFile(r'" + zip.string() + "', 'w', zipfile.ZIP_DEFLATED)\n";
+  for (const auto& [name, bytes] : members) py += "z.writestr('" + name + "', " + bytes + ")\n";
+  py += "z.close()\n";
+  std::ofstream(zip.string() + ".py") << py;
+  ASSERT_EQ(test::run(fmt::format("{} '{}.py'", test::python(), zip.string())), 0);
+  fs::remove(zip.string() + ".py");
+}
+
 struct Case {
   std::string name;
   // Prepares `dir` (dir/out is OUT; from the golden run when `from_golden`) and returns the
@@ -59,5 +70,7 @@ std::vector<Case> people_name_cases();
 std::vector<Case> output_path_cases();
 // ZIPs: test_hostile_archives.cpp.
 std::vector<Case> archive_cases();
+// Inputs changed or moved after they were extracted: test_hostile_changes.cpp.
+std::vector<Case> changed_input_cases();
 
 }  // namespace castnet

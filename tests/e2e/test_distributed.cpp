@@ -1,5 +1,7 @@
 // Many machines: MPI ranks as a task farm, --shard I/N with `castnet merge`, and re-runs after a
 // rank died. Each must give the serial run's outputs to the byte.
+#include <chrono>
+
 #include "castnet/core/store.hpp"
 #include "cli.hpp"
 
@@ -100,6 +102,26 @@ TEST_F(Distributed, ThreeRanksGiveTheSerialRun) {
   EXPECT_NE(log.find("3 of 3 broadcasts to do, on 2 ranks"), std::string::npos) << log;
   EXPECT_FALSE(fs::exists(dir_ / "mpi/shards")) << "the ranks' shards are merged and removed";
   expect_same_as_serial("mpi");
+}
+
+// Rank 0 follows a moved input itself; a changed one would need its frames replaced or forgotten,
+// which a worker's empty shard cannot do: it is left as it was, and said so.
+TEST_F(Distributed, UnderMpiAMovedInputIsFollowedAndAChangedOneIsSaidSo) {
+  if (!has_mpi()) GTEST_SKIP() << "mpirun is absent or castnet was built without MPI (scripts/setup installs OpenMPI)";
+  fs::create_directories(dir_ / "elsewhere");
+  const fs::path moved = dir_ / "elsewhere" / zips_[0].filename();
+  fs::rename(zips_[0], moved);
+  fs::last_write_time(zips_[2], fs::last_write_time(zips_[2]) + std::chrono::hours(1));
+  std::string log;
+  int code = test::run(fmt::format("{} extract {} {} {} -o {}/serial --quiet --threads 1", mpirun(2), moved.string(), zips_[1].string(),
+                                   zips_[2].string(), dir_.string()), &log);
+  ASSERT_EQ(code, 0) << log;
+  EXPECT_NE(log.find("which moved there: they are followed, not extracted again"), std::string::npos) << log;
+  EXPECT_NE(log.find(zips_[2].string() + " changed since it was extracted; under MPI it is left as it was"), std::string::npos) << log;
+  EXPECT_NE(log.find("0 of 3 broadcasts to do"), std::string::npos) << log;
+  FaceStore store(dir_ / "serial/castnet.sqlite");
+  EXPECT_EQ(store.frames().size(), 60u) << "nothing stored twice";
+  EXPECT_EQ(store.broadcast_of(moved.string()).has_value(), true);
 }
 
 TEST_F(Distributed, ARankThatDiedLeavesAShardTheNextRunMerges) {

@@ -6,17 +6,6 @@ namespace castnet {
 
 namespace {
 
-// A ZIP at `zip` of the given members (name -> a Python expression for its bytes), written by
-// Python's zipfile (deflated), which allows two members of one name.
-void make_zip(const fs::path& zip, const std::vector<std::pair<std::string, std::string>>& members) {
-  std::string py = "import zipfile, warnings\nwarnings.simplefilter('ignore')\nz = zipfile.ZipFile(r'" + zip.string() + "', 'w', zipfile.ZIP_DEFLATED)\n";
-  for (const auto& [name, bytes] : members) py += "z.writestr('" + name + "', " + bytes + ")\n";
-  py += "z.close()\n";
-  std::ofstream(zip.string() + ".py") << py;
-  ASSERT_EQ(test::run(fmt::format("{} '{}.py'", test::python(), zip.string())), 0);
-  fs::remove(zip.string() + ".py");
-}
-
 std::string frame_bytes(int n) { return fmt::format("open(r'{}', 'rb').read()", hamilton(n).string()); }
 
 }  // namespace

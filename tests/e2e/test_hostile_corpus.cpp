@@ -263,7 +263,7 @@ std::vector<Case> model_cases() {
 std::vector<Case> all_cases() {
   std::vector<Case> all;
   for (auto part : {frame_cases(), name_cases(), option_cases(), input_cases(), store_cases(), output_cases(), model_cases(),
-                    people_name_cases(), output_path_cases(), archive_cases()})
+                    people_name_cases(), output_path_cases(), archive_cases(), changed_input_cases()})
     all.insert(all.end(), part.begin(), part.end());
   return all;
 }

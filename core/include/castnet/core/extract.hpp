@@ -1,6 +1,7 @@
 // The first stage: detect and embed every frame of a broadcast into the face store. Resumable
-// (frames already done are skipped; a finished broadcast is not even opened again) and reusing
-// detections across embedders.
+// (frames already done are skipped; a finished broadcast is not even opened again unless its
+// input changed), following frames added, replaced and removed, and reusing detections across
+// embedders.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "castnet/core/input_listing.hpp"
 #include "castnet/core/registry.hpp"
 #include "castnet/core/store.hpp"
 #include "castnet/sdk/frame_source.hpp"
@@ -26,6 +28,9 @@ struct ExtractOptions {
 
 struct ExtractSummary {
   std::size_t frames = 0, processed = 0, resumed = 0, unreadable = 0, faces = 0;
+  // A finished broadcast read again because its input changed: frames whose content changed
+  // (among `processed`), and frames gone from the input (forgotten).
+  std::size_t replaced = 0, removed = 0;
   std::size_t detections_reused = 0;  // frames whose faces came from the store, not the detector
   std::size_t broadcasts = 0;         // broadcasts this extraction covered
   double seconds = 0;
@@ -48,14 +53,22 @@ class Extractor {
   // Frames are read in broadcast order, decoded, detected and embedded on the workers, and written
   // in broadcast order, `batch` frames per transaction: face ids do not depend on the thread
   // count, and an interrupted run keeps every finished batch. `label` names the broadcast in the
-  // progress display.
-  ExtractSummary run(FrameSource& source, std::int64_t broadcast_id, FaceStore& store, const std::string& label);
+  // progress display; `listing` is its input's, taken before it was opened, kept when every frame
+  // is done. Frames done before are passed over unread, unless `recheck`: then each is read and
+  // compared by content, one that changed is extracted again, and frames no longer in the input
+  // are forgotten (a finished broadcast whose input changed).
+  ExtractSummary run(FrameSource& source, std::int64_t broadcast_id, FaceStore& store, const std::string& label,
+                     const InputListing& listing = {}, bool recheck = false);
 
  private:
   struct Workers;
   std::unique_ptr<Workers> workers_;
   ExtractOptions opt_;
 };
+
+// What a frame holds, as the store keeps it (FNV-1a of its file's bytes, or of a video frame's
+// pixels; 0 for a frame its source could not read): a frame that changed, or moved, is told by it.
+std::uint64_t content_hash(const SourceFrame& frame);
 
 // The summary of the latest extraction, kept in the store's meta: later stages take its
 // detector and embedder, and `castnet compare` its figures.

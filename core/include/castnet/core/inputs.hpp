@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "castnet/core/input_listing.hpp"
 #include "castnet/core/registry.hpp"
 #include "castnet/core/store.hpp"
 #include "castnet/sdk/frame_source.hpp"
@@ -30,10 +31,37 @@ struct OpenInput {
 OpenInput open_input(const PluginRegistry& reg, const PluginContext& ctx, const std::filesystem::path& input,
                      const std::optional<StageSpec>& source = std::nullopt);
 
-// The broadcast an input was stored as, if an earlier run finished extracting it with this
-// (detector, embedder): it need not even be opened again.
-std::optional<std::int64_t> finished_broadcast(const FaceStore& store, const std::filesystem::path& input,
-                                               const std::string& detector, const std::string& embedder);
+// What the store knows of an input, against the input's listing now (core/input_listing.hpp).
+struct InputCheck {
+  enum class State {
+    fresh,       // not in the store
+    unfinished,  // stored, but not every frame done with this detector and embedder: resumed
+    finished,    // done, and the input unchanged since: not even opened again
+    changed,     // done, but the input changed since: read again, frames compared by content
+    moved,       // not in the store, but it has the shape of a broadcast whose input is gone
+  };
+  State state = State::fresh;
+  std::optional<std::int64_t> broadcast;  // the stored one (moved: the one it may have been)
+  InputListing listing;                   // the input's, now
+  bool first_listing = false;             // finished before listings were kept: keep this one
+  std::string moved_from;                 // settle_input followed the broadcast from this input
+};
+InputCheck check_input(const FaceStore& store, const std::filesystem::path& input, const std::string& detector,
+                       const std::string& embedder, const std::filesystem::path& outputs = {});
+
+// Whether `source`, opened on `input`, holds exactly the frames of the stored broadcast `was`, by
+// content, each at the same place within its input (files under `outputs` aside): its input
+// moved, and re-pointing it (FaceStore::move_broadcast) loses nothing. Reads every frame.
+bool holds_frames_of(FrameSource& source, const std::string& input, const FaceStore& store, const StoredBroadcast& was,
+                     const std::filesystem::path& outputs = {});
+
+// check_input, and a moved input followed: read and compared by content with the broadcast whose
+// shape it has (holds_frames_of), which is re-pointed to it if it holds the same frames (then
+// `moved_from` says where from, and the state is the re-pointed broadcast's); else it is fresh.
+// `source` as for open_input. Throws Error(input) for an input its source cannot open.
+InputCheck settle_input(const PluginRegistry& reg, const PluginContext& ctx, FaceStore& store, const std::filesystem::path& input,
+                        const std::optional<StageSpec>& source, const std::string& detector, const std::string& embedder,
+                        const std::filesystem::path& outputs);
 
 // Opens a stored broadcast's input again with the source that read it (for face crops).
 std::shared_ptr<FrameSource> reopen(const PluginRegistry& reg, const PluginContext& ctx, const StoredBroadcast& b);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "castnet/core/input_listing.hpp"
 #include "castnet/sdk/embeddings.hpp"
 #include "castnet/sdk/face.hpp"
 #include "castnet/sdk/stages.hpp"
@@ -55,6 +56,9 @@ struct FrameResult {  // what extraction produced for one frame
   std::uint64_t content_hash = 0;
   int width = 0, height = 0;
   std::string error;  // non-empty: the frame could not be read
+  // The frame was stored before with other content (its input changed): what was found in it
+  // then is forgotten before this is stored.
+  bool replaces = false;
   std::string warning;  // non-empty: read, but the decoder noticed damage (not stored)
   const char* metric = "euclidean";  // the embedder's metric
   std::vector<Face> faces;
@@ -114,10 +118,29 @@ class FaceStore {
   std::vector<StoredBroadcast> broadcasts() const;
   // The broadcast stored for an input (its absolute path), if any.
   std::optional<std::int64_t> broadcast_of(const std::string& input) const;
-  // A broadcast whose every frame was extracted with (detector, embedder) is marked done, so a
-  // later run with more inputs does not open it again.
-  void mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder);
+  // A broadcast whose every frame was extracted with (detector, embedder) is marked done, with
+  // its input's listing as it was then, so a later run opens it again only if the input changed.
+  void mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder,
+                 const InputListing& listing = {});
   bool is_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) const;
+
+  // What the store knows of its inputs as they change and move (store_inputs.cpp).
+  // The listing's state when the broadcast was marked done: nothing if it is not; "" if it was
+  // done before listings were kept (schema 5 and older).
+  std::optional<std::string> done_listing(std::int64_t broadcast_id, const std::string& detector,
+                                          const std::string& embedder) const;
+  // Broadcasts whose input had this shape when last marked done.
+  std::vector<StoredBroadcast> broadcasts_shaped(const std::string& shape) const;
+  // The broadcast's frames' content hashes (FNV-1a), by location; a frame never read has none.
+  std::map<std::string, std::uint64_t> content_hashes(std::int64_t broadcast_id) const;
+  // The broadcast's input moved to `moved.input` (named, and dated, from there): its frames'
+  // locations follow, and every (detector, embedder) that had finished it holds `listing`.
+  void move_broadcast(std::int64_t broadcast_id, const StoredBroadcast& moved, const InputListing& listing);
+  // The broadcast's frames are now `listed` (locations, in broadcast order), as its input was read
+  // again: they are numbered in that order, and any other is forgotten with all that was found in
+  // it (faces, embeddings, labels, and corrections' mention of those faces). One transaction;
+  // returns how many frames were forgotten.
+  std::size_t settle_frames(std::int64_t broadcast_id, const std::vector<std::string>& listed);
   // Locations of the broadcast's frames already detected with `detector` and embedded with
   // `embedder`.
   std::set<std::string> done_locations(std::int64_t broadcast_id, const std::string& detector,
@@ -168,6 +191,8 @@ class FaceStore {
 
  private:
   void exec(const char* sql) const;
+  // Within a transaction: forgets what was found in these frames (and the frames themselves).
+  void forget_found(const std::vector<std::int64_t>& frame_ids, bool frames_too);
   sqlite3* db_ = nullptr;
   std::filesystem::path path_;
 };

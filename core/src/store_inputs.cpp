@@ -1,0 +1,121 @@
+// What the store knows of its inputs as they change and move: each input's listing when its
+// broadcast was finished, its frames' content, the broadcast re-pointed when its input moved, and
+// frames forgotten when they left their input.
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "castnet/core/store.hpp"
+#include "castnet/sdk/errors.hpp"
+#include "sqlite_db.hpp"
+
+namespace castnet {
+
+using detail::Statement;
+using detail::Transaction;
+
+void FaceStore::mark_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder,
+                          const InputListing& listing) {
+  Transaction tx(db_);
+  Statement q(db_, "INSERT OR REPLACE INTO broadcasts_done(broadcast_id, detector, embedder, listing) VALUES(?,?,?,?)");
+  q.bind(1, broadcast_id).bind(2, detector).bind(3, embedder).bind(4, listing.state).run();
+  if (!listing.shape.empty()) {
+    Statement shape(db_, "UPDATE broadcasts SET shape=? WHERE id=?");
+    shape.bind(1, listing.shape).bind(2, broadcast_id).run();
+  }
+  tx.commit();
+}
+
+bool FaceStore::is_done(std::int64_t broadcast_id, const std::string& detector, const std::string& embedder) const {
+  return done_listing(broadcast_id, detector, embedder).has_value();
+}
+
+std::optional<std::string> FaceStore::done_listing(std::int64_t broadcast_id, const std::string& detector,
+                                                   const std::string& embedder) const {
+  Statement q(db_, "SELECT listing FROM broadcasts_done WHERE broadcast_id=? AND detector=? AND embedder=?");
+  q.bind(1, broadcast_id).bind(2, detector).bind(3, embedder);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+std::vector<StoredBroadcast> FaceStore::broadcasts_shaped(const std::string& shape) const {
+  std::vector<StoredBroadcast> out;
+  if (shape.empty()) return out;
+  Statement q(db_, "SELECT id FROM broadcasts WHERE shape=? ORDER BY id");
+  q.bind(1, shape);
+  std::vector<std::int64_t> ids;
+  while (q.step()) ids.push_back(q.integer(0));
+  for (const auto& b : broadcasts())
+    for (std::int64_t id : ids)
+      if (b.id == id) out.push_back(b);
+  return out;
+}
+
+std::map<std::string, std::uint64_t> FaceStore::content_hashes(std::int64_t broadcast_id) const {
+  Statement q(db_, "SELECT location, content_hash FROM frames WHERE broadcast_id=?");
+  q.bind(1, broadcast_id);
+  std::map<std::string, std::uint64_t> out;
+  while (q.step()) out[q.text(0)] = q.is_null(1) ? 0 : std::strtoull(q.text(1).c_str(), nullptr, 16);
+  return out;
+}
+
+void FaceStore::move_broadcast(std::int64_t broadcast_id, const StoredBroadcast& moved, const InputListing& listing) {
+  std::string old_input;
+  for (const auto& b : broadcasts())
+    if (b.id == broadcast_id) old_input = b.input;
+  if (old_input.empty()) throw Error(ExitCode::store, fmt::format("The face store holds no broadcast {}.", broadcast_id));
+  Transaction tx(db_);
+  Statement b(db_, "UPDATE broadcasts SET input=?, name=?, channel=?, start=?, shape=? WHERE id=?");
+  b.bind(1, moved.input).bind(2, moved.name).bind(3, moved.channel).bind(5, listing.shape).bind(6, broadcast_id);
+  if (moved.start) b.bind(4, static_cast<std::int64_t>(*moved.start));
+  b.run();
+  // A location is its input's path and then the frame's place within it (a file, a ZIP member, a
+  // video time): only the path changes.
+  Statement f(db_, "UPDATE frames SET location = ? || substr(location, ?) WHERE broadcast_id=? AND substr(location, 1, ?) = ?");
+  f.bind(1, moved.input).bind(2, static_cast<std::int64_t>(old_input.size() + 1)).bind(3, broadcast_id)
+      .bind(4, static_cast<std::int64_t>(old_input.size())).bind(5, old_input).run();
+  Statement d(db_, "UPDATE broadcasts_done SET listing=? WHERE broadcast_id=?");
+  d.bind(1, listing.state).bind(2, broadcast_id).run();
+  tx.commit();
+}
+
+std::size_t FaceStore::settle_frames(std::int64_t broadcast_id, const std::vector<std::string>& listed) {
+  Transaction tx(db_);
+  std::map<std::string, std::int64_t> ids;
+  Statement all(db_, "SELECT location, id FROM frames WHERE broadcast_id=?");
+  all.bind(1, broadcast_id);
+  while (all.step()) ids[all.text(0)] = all.integer(1);
+  Statement seq(db_, "UPDATE frames SET seq=? WHERE id=?");
+  for (std::size_t k = 0; k < listed.size(); ++k) {
+    auto it = ids.find(listed[k]);
+    if (it == ids.end()) continue;  // unreadable to the source, and never stored
+    seq.bind(1, static_cast<std::int64_t>(k)).bind(2, it->second).run();
+    ids.erase(it);
+  }
+  std::vector<std::int64_t> gone;
+  for (const auto& [location, id] : ids) gone.push_back(id);
+  forget_found(gone, true);
+  tx.commit();
+  return gone.size();
+}
+
+void FaceStore::forget_found(const std::vector<std::int64_t>& frame_ids, bool frames_too) {
+  if (frame_ids.empty()) return;
+  // The faces gathered once, so that each table holding face ids is read once, however many
+  // frames go (labels are keyed by clustering first).
+  exec("CREATE TEMP TABLE IF NOT EXISTS gone_frames(id INTEGER PRIMARY KEY); DELETE FROM gone_frames;"
+       "CREATE TEMP TABLE IF NOT EXISTS gone_faces(id INTEGER PRIMARY KEY); DELETE FROM gone_faces;");
+  Statement add(db_, "INSERT OR IGNORE INTO gone_frames(id) VALUES(?)");
+  for (std::int64_t id : frame_ids) add.bind(1, id).run();
+  exec("INSERT INTO gone_faces(id) SELECT id FROM faces WHERE frame_id IN gone_frames;"
+       "DELETE FROM embeddings WHERE face_id IN gone_faces;"
+       "DELETE FROM labels WHERE face_id IN gone_faces;"
+       // A correction is about the faces it named: one of another picture is not among them.
+       "DELETE FROM correction_faces WHERE face_id IN gone_faces;"
+       "DELETE FROM faces WHERE id IN gone_faces;"
+       "DELETE FROM detections WHERE frame_id IN gone_frames;");
+  if (frames_too) exec("DELETE FROM frames WHERE id IN gone_frames;");
+}
+
+}  // namespace castnet
