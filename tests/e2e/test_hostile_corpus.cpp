@@ -217,6 +217,12 @@ std::vector<Case> output_cases() {
              // A file size limit stands in for a full disk: writes past it fail (SIGXFSZ ignored).
              return fmt::format("run '{0}/frames' -o '{0}/out2' --quiet", dir.string());
            }, output, "cannot grow: the file size limit is reached", true, "trap '' XFSZ; ulimit -f 40;"},
+      // A real ENOSPC (finding 19: it was called "disk I/O error"), as a full file system gives it.
+      Case{"DiskFullingWhileExtracting", [](const fs::path& dir) {
+             good_frames(dir / "frames", 8);
+             return fmt::format("run '{0}/frames' -o '{0}/out2' --quiet", dir.string());
+           }, output, "cannot grow: the disk is full; free some space and run again", true,
+           "LD_PRELOAD=" CASTNET_FULL_DISK " CASTNET_TEST_DISK_BYTES=300000"},
       Case{"NoReportLeavesNoStaleReport", [](const fs::path& dir) {
              return fmt::format("graph -o '{}/out' --quiet --no-report --no-pictures --no-dynamic", dir.string());
            }, 0, "graph: ", true, "", [](const fs::path& dir) {
