@@ -43,7 +43,7 @@ struct Case {
   // arguments to castnet.
   std::function<std::string(const fs::path& dir)> setup;
   int code;
-  std::string says;  // in the first "castnet: " line when code != 0, else in the output
+  std::string says;  // in the first "castnet: " line when code != 0, else in the output ({dir} filled in)
   bool from_golden = false;
   std::string env = "";
   std::function<void(const fs::path& dir)> then = nullptr;  // what else must hold afterwards
