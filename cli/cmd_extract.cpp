@@ -80,9 +80,12 @@ ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, 
     } else {
       OpenInput in = open_input(session.registry(), session.context(), input, source_for(o, input));
       for (const auto& w : in.source->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
+      for (const auto& b : store.broadcasts())  // stored by an earlier castnet as `frames/`: the same input
+        if (c.broadcast == b.id) in.broadcast.input = b.input;
       c.broadcast = store.add_broadcast(in.broadcast);
       name = in.broadcast.name;
-      s = extractor.run(*in.source, *c.broadcast, store, name, c.listing, c.state == InputCheck::State::changed);
+      // A broadcast stored before (changed since, or interrupted) is read whole and compared.
+      s = extractor.run(*in.source, *c.broadcast, store, name, c.listing, c.state != InputCheck::State::fresh);
     }
   } catch (const Error& e) {
     if (e.code() != ExitCode::input) throw;
@@ -93,7 +96,7 @@ ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, 
   print_broadcast(s, name, k + 1, n);
   if (c.state == InputCheck::State::changed && s.processed + s.removed == 0)
     fmt::print("extract: {} was read again (its files' times changed): every frame is as it was\n", name);
-  else if (c.state == InputCheck::State::changed)
+  else if (c.state == InputCheck::State::changed || s.replaced + s.removed > 0)
     fmt::print("extract: {} changed since it was extracted; frames new: {}, replaced: {}, removed: {}\n", name,
                s.processed - s.replaced, s.replaced, s.removed);
   auto unreadable = store.unreadable(*c.broadcast, s.detector_key);

@@ -54,6 +54,7 @@ std::vector<std::string> coordinate(const Options& o, const Session& session, co
     }
     // A worker's shard starts empty: it could add a changed input's new frames, but neither
     // replace nor remove any. Said, and left for a run on one machine.
+    if (c.first_listing) store.mark_done(*c.broadcast, det, emb, c.listing);  // finished before listings were kept
     if (c.state == InputCheck::State::changed)
       std::fprintf(stderr, "warning: %s changed since it was extracted; under MPI it is left as it was: "
                            "`castnet extract` without mpirun reads it again.\n", inputs[k].string().c_str());

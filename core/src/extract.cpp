@@ -47,10 +47,12 @@ struct PulledFrame {
 };
 
 // A frame as read: its row, and its pixels for the detector. `unchanged`: a frame done before
-// whose content is the same (a finished broadcast read again): nothing to store.
+// whose content is the same (a finished broadcast read again): nothing to store. `unread`: done
+// before, but its source cannot read it now: what was found in it is kept, not forgotten.
 struct Extracted {
   FrameResult result;
   bool unchanged = false;
+  bool unread = false;
 };
 
 // The frame's row: where it is, and what it holds (its content hash); no pixels yet.
@@ -99,14 +101,13 @@ struct Before {
   std::set<std::string> done;  // frames done with this detector and embedder
   // Frames this detector already saw (with another embedder): their faces are reused, embedded only.
   std::map<std::string, std::vector<Face>> known;
-  // Each stored frame's content, to tell a frame whose picture changed under its name (recheck).
+  // Each stored frame's content, to tell a frame whose picture changed under its name.
   std::map<std::string, std::uint64_t> hashes;
 };
 
-Before store_before(const FaceStore& store, std::int64_t broadcast_id, const ExtractSummary& keys, bool recheck) {
-  Before b{store.done_locations(broadcast_id, keys.detector_key, keys.embedder_key), store.detected(broadcast_id, keys.detector_key), {}};
-  if (recheck) b.hashes = store.content_hashes(broadcast_id);
-  return b;
+Before store_before(const FaceStore& store, std::int64_t broadcast_id, const ExtractSummary& keys) {
+  return {store.done_locations(broadcast_id, keys.detector_key, keys.embedder_key), store.detected(broadcast_id, keys.detector_key),
+          store.content_hashes(broadcast_id)};
 }
 
 // On a worker: a frame unchanged since it was done is only compared; any other is decoded,
@@ -116,8 +117,10 @@ Extracted extract_frame(PulledFrame in, std::int64_t broadcast_id, const Before&
   Extracted e{frame_row(in, broadcast_id)};
   FrameResult& r = e.result;
   if (auto was = before.hashes.find(r.location); was != before.hashes.end()) {
-    e.unchanged = was->second == r.content_hash && before.done.count(r.location);
-    r.replaces = was->second != r.content_hash;
+    // Unreadable now (hash 0) but read before: a file briefly locked or gone is not a new picture.
+    e.unread = r.content_hash == 0 && was->second != 0 && before.done.count(r.location);
+    e.unchanged = e.unread || (was->second == r.content_hash && before.done.count(r.location));
+    r.replaces = !e.unchanged && r.content_hash != 0 && was->second != r.content_hash;
   }
   if (e.unchanged) return e;
   const cv::Mat rgb = pixels(in.frame, r);
@@ -134,11 +137,15 @@ struct BatchWriter {
   Progress& progress;
   std::size_t size;
   std::vector<FrameResult> batch = {};
+  std::size_t unread = 0;  // frames done before that the source cannot read now
 
   void write(Extracted e) {
     if (e.unchanged) {
       ++summary.resumed;
       progress.advance(1);
+      if (e.unread && ++unread)
+        std::fprintf(stderr, "warning: frame %s cannot be read now (%s); what was found in it before is kept.\n", e.result.name.c_str(),
+                     e.result.error.c_str());
       return;
     }
     FrameResult& r = e.result;
@@ -218,7 +225,7 @@ ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, Fa
   summary.detector_key = workers_->detector_key;
   summary.embedder_key = workers_->embedder_key;
   summary.broadcasts = 1;
-  const Before before = store_before(store, broadcast_id, summary, recheck);
+  const Before before = store_before(store, broadcast_id, summary);
   const std::set<std::string>& done = before.done;
   std::vector<std::string> listed;  // recheck: the input's frames now, in order
 
@@ -266,7 +273,9 @@ ExtractSummary Extractor::run(FrameSource& source, std::int64_t broadcast_id, Fa
   writer.flush();
   progress.finish();
   if (recheck) summary.removed = store.settle_frames(broadcast_id, listed);
-  store.mark_done(broadcast_id, summary.detector_key, summary.embedder_key, listing);
+  // Frames read before but not now: the input is not as it was listed, and is read again next time.
+  store.mark_done(broadcast_id, summary.detector_key, summary.embedder_key,
+                  writer.unread ? InputListing{"frames unread", listing.shape} : listing);
   summary.frames = std::size_t(seq);
   summary.detections_reused = reused;
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

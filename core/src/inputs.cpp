@@ -23,8 +23,20 @@ std::string lower_suffix(const fs::path& p) {
   return ext;
 }
 
-// How the store names an input: its absolute, normalised path.
-std::string input_key(const fs::path& input) { return fs::absolute(input).lexically_normal().string(); }
+// How the store names an input: its absolute, normalised path, without a trailing separator
+// (`frames/`, as a shell completes it, is the folder `frames`).
+std::string input_key(const fs::path& input) {
+  std::string key = fs::absolute(input).lexically_normal().string();
+  while (key.size() > 1 && key.back() == '/') key.pop_back();
+  return key;
+}
+
+// The broadcast stored for an input, also where an earlier castnet kept its key with a trailing
+// separator.
+std::optional<std::int64_t> stored_broadcast(const FaceStore& store, const std::string& key) {
+  if (auto id = store.broadcast_of(key)) return id;
+  return store.broadcast_of(key + "/");
+}
 
 bool is_list_file(const fs::path& p) {
   std::string ext = lower_suffix(p);
@@ -95,39 +107,41 @@ InputCheck check_input(const FaceStore& store, const fs::path& input, const std:
                        const fs::path& outputs) {
   InputCheck c;
   c.listing = list_input(input_key(input), outputs);
-  c.broadcast = store.broadcast_of(input_key(input));
+  c.broadcast = stored_broadcast(store, input_key(input));
   if (c.broadcast) {
     auto done = store.done_listing(*c.broadcast, detector, embedder);
     c.first_listing = done && done->empty();
-    c.state = !done ? InputCheck::State::unfinished
-              : c.first_listing || *done == c.listing.state ? InputCheck::State::finished
-                                                            : InputCheck::State::changed;
+    // An input gone (or not listable) keeps what was extracted from it, as before listings.
+    const bool same = done && (c.first_listing || *done == c.listing.state || c.listing.state.empty());
+    c.state = !done ? InputCheck::State::unfinished : same ? InputCheck::State::finished : InputCheck::State::changed;
     return c;
   }
   std::error_code ec;
   for (const auto& b : store.broadcasts_shaped(c.listing.shape))
-    if (!fs::exists(b.input, ec)) {
-      c.state = InputCheck::State::moved;
-      c.broadcast = b.id;
-      return c;
-    }
+    if (!fs::exists(b.input, ec)) c.moved_candidates.push_back(b.id);
+  if (!c.moved_candidates.empty()) c.state = InputCheck::State::moved;
   return c;
 }
 
-bool holds_frames_of(FrameSource& source, const std::string& input, const FaceStore& store, const StoredBroadcast& was,
-                     const fs::path& outputs) {
+std::optional<std::map<std::string, MovedFrame>> holds_frames_of(FrameSource& source, const std::string& input, const FaceStore& store,
+                                                                  const StoredBroadcast& was, const fs::path& outputs) {
   std::map<std::string, std::uint64_t> stored = store.content_hashes(was.id);
-  std::string ours;
-  if (!outputs.empty()) ours = input_key(outputs);
-  if (!ours.empty() && ours.back() != '/') ours += '/';
+  std::string ours = outputs.empty() ? std::string() : input_key(outputs) + "/";
+  // A location is its input's path, then the frame's place within it (a file, a ZIP member, a
+  // video time); an earlier castnet may have kept the path with a trailing separator.
+  std::string from = was.input;
+  while (from.size() > 1 && from.back() == '/') from.pop_back();
+  std::map<std::string, MovedFrame> moved;
   while (auto f = source.next()) {
-    if (f->location.rfind(input, 0) != 0) return false;
+    if (f->location.rfind(input, 0) != 0) return std::nullopt;
     if (!ours.empty() && f->location.rfind(ours, 0) == 0) continue;
-    auto it = stored.find(was.input + f->location.substr(input.size()));
-    if (it == stored.end() || it->second != content_hash(*f)) return false;
+    auto it = stored.find(from + f->location.substr(input.size()));
+    if (it == stored.end() || it->second != content_hash(*f)) return std::nullopt;
+    moved[it->first] = {f->location, f->name};
     stored.erase(it);
   }
-  return stored.empty();
+  if (!stored.empty()) return std::nullopt;
+  return moved;
 }
 
 InputCheck settle_input(const PluginRegistry& reg, const PluginContext& ctx, FaceStore& store, const fs::path& input,
@@ -135,19 +149,20 @@ InputCheck settle_input(const PluginRegistry& reg, const PluginContext& ctx, Fac
                         const fs::path& outputs) {
   InputCheck c = check_input(store, input, detector, embedder, outputs);
   if (c.state != InputCheck::State::moved) return c;
-  OpenInput in = open_input(reg, ctx, input, source);
-  StoredBroadcast was;
-  for (const auto& b : store.broadcasts())
-    if (b.id == *c.broadcast) was = b;
-  if (!holds_frames_of(*in.source, in.broadcast.input, store, was, outputs)) {
-    c.state = InputCheck::State::fresh;
-    c.broadcast.reset();
-    return c;
+  for (std::int64_t candidate : c.moved_candidates) {  // most often one; each read until it differs
+    StoredBroadcast was;
+    for (const auto& b : store.broadcasts())
+      if (b.id == candidate) was = b;
+    OpenInput in = open_input(reg, ctx, input, source);
+    if (auto frames = holds_frames_of(*in.source, in.broadcast.input, store, was, outputs)) {
+      store.move_broadcast(was.id, in.broadcast, c.listing, *frames);
+      InputCheck now = check_input(store, input, detector, embedder, outputs);
+      now.moved_from = was.input;
+      return now;
+    }
   }
-  store.move_broadcast(was.id, in.broadcast, c.listing);
-  InputCheck now = check_input(store, input, detector, embedder, outputs);
-  now.moved_from = was.input;
-  return now;
+  c.state = InputCheck::State::fresh;
+  return c;
 }
 
 std::shared_ptr<FrameSource> reopen(const PluginRegistry& reg, const PluginContext& ctx, const StoredBroadcast& b) {

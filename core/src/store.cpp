@@ -74,7 +74,9 @@ void FaceStore::exec(const char* sql) const {
 
 std::int64_t FaceStore::add_broadcast(const StoredBroadcast& b) {
   Statement ins(db_, "INSERT INTO broadcasts(name, channel, start, source, input) VALUES(?,?,?,?,?) "
-                     "ON CONFLICT(input) DO UPDATE SET source=excluded.source RETURNING id");
+                     "ON CONFLICT(input) DO UPDATE SET source=excluded.source, "
+                     // An earlier castnet named an input given as `frames/` ''.
+                     "name=CASE WHEN broadcasts.name = '' THEN excluded.name ELSE broadcasts.name END RETURNING id");
   ins.bind(1, b.name).bind(2, b.channel).bind(4, b.source).bind(5, b.input);
   if (b.start) ins.bind(3, static_cast<std::int64_t>(*b.start));
   if (!ins.step()) throw Error(ExitCode::store, "The face store did not return a broadcast id.");
@@ -140,8 +142,8 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
   // A frame re-extracted after an interruption replaces whatever half-state it had.
   Statement drop_emb(db_, "DELETE FROM embeddings WHERE embedder=? AND face_id IN (SELECT id FROM faces WHERE frame_id=? AND detector=?)");
   Statement find_face(db_, "SELECT id FROM faces WHERE frame_id=? AND detector=? AND idx=?");
-  Statement face(db_, "INSERT INTO faces(frame_id, detector, idx, left, top, right, bottom, score, landmarks) "
-                      "VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(frame_id, detector, idx) DO UPDATE SET "
+  Statement face(db_, "INSERT INTO faces(frame_id, detector, idx, left, top, right, bottom, score, landmarks, id) "
+                      "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(frame_id, detector, idx) DO UPDATE SET "
                       "left=excluded.left, top=excluded.top, right=excluded.right, bottom=excluded.bottom, "
                       "score=excluded.score, landmarks=CASE WHEN excluded.landmarks != '' THEN excluded.landmarks ELSE faces.landmarks END "
                       "RETURNING id");
@@ -154,6 +156,12 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
     if (id.bind(1, r.location).step()) replaced.push_back(id.integer(0));
   }
   forget_found(replaced, false);
+  // Above every face id ever given, where faces were forgotten (SQLite would give their ids again).
+  std::optional<std::int64_t> next_id;
+  if (auto high = meta("faces.high_water")) {
+    Statement top(db_, "SELECT max(id) FROM faces");
+    next_id = std::max<std::int64_t>(std::stoll(*high), top.step() ? top.integer(0) : 0) + 1;
+  }
   for (const auto& r : batch) {
     add_frame.bind(1, r.name).bind(2, r.location).bind(3, static_cast<std::int64_t>(r.seq)).bind(4, r.broadcast_id);
     if (r.seconds) add_frame.bind(5, *r.seconds);
@@ -171,9 +179,11 @@ void FaceStore::save(const std::string& detector, const std::string& embedder,
           .bind(4, std::int64_t{f.box.left}).bind(5, std::int64_t{f.box.top})
           .bind(6, std::int64_t{f.box.right}).bind(7, std::int64_t{f.box.bottom})
           .bind(8, f.score).bind(9, landmarks_text(f.landmarks));
+      if (next_id) face.bind(10, *next_id);
       if (!face.step()) throw Error(ExitCode::store, "The face store did not return a face id.");
       std::int64_t face_id = face.integer(0);
       face.run();
+      if (next_id && face_id == *next_id) ++*next_id;
       if (i < r.embeddings.size()) {
         const auto& v = r.embeddings[i];
         emb.bind(1, face_id).bind(2, embedder).bind(3, static_cast<std::int64_t>(v.size()))

@@ -60,23 +60,21 @@ std::map<std::string, std::uint64_t> FaceStore::content_hashes(std::int64_t broa
   return out;
 }
 
-void FaceStore::move_broadcast(std::int64_t broadcast_id, const StoredBroadcast& moved, const InputListing& listing) {
-  std::string old_input;
-  for (const auto& b : broadcasts())
-    if (b.id == broadcast_id) old_input = b.input;
-  if (old_input.empty()) throw Error(ExitCode::store, fmt::format("The face store holds no broadcast {}.", broadcast_id));
+void FaceStore::move_broadcast(std::int64_t broadcast_id, const StoredBroadcast& moved, const InputListing& listing,
+                               const std::map<std::string, MovedFrame>& frames) {
   Transaction tx(db_);
   Statement b(db_, "UPDATE broadcasts SET input=?, name=?, channel=?, start=?, shape=? WHERE id=?");
   b.bind(1, moved.input).bind(2, moved.name).bind(3, moved.channel).bind(5, listing.shape).bind(6, broadcast_id);
   if (moved.start) b.bind(4, static_cast<std::int64_t>(*moved.start));
   b.run();
-  // A location is its input's path and then the frame's place within it (a file, a ZIP member, a
-  // video time): only the path changes.
-  Statement f(db_, "UPDATE frames SET location = ? || substr(location, ?) WHERE broadcast_id=? AND substr(location, 1, ?) = ?");
-  f.bind(1, moved.input).bind(2, static_cast<std::int64_t>(old_input.size() + 1)).bind(3, broadcast_id)
-      .bind(4, static_cast<std::int64_t>(old_input.size())).bind(5, old_input).run();
-  Statement d(db_, "UPDATE broadcasts_done SET listing=? WHERE broadcast_id=?");
-  d.bind(1, listing.state).bind(2, broadcast_id).run();
+  if (sqlite3_changes(db_) != 1) throw Error(ExitCode::store, fmt::format("The face store holds no broadcast {}.", broadcast_id));
+  Statement f(db_, "UPDATE frames SET location=?, name=? WHERE location=? AND broadcast_id=?");
+  for (const auto& [was, now] : frames) f.bind(1, now.location).bind(2, now.name).bind(3, was).bind(4, broadcast_id).run();
+  // Only the keys up to date with the input (those whose listing is the latest one kept) are up
+  // to date with it where it is now; one that was behind stays behind, to be read again.
+  Statement d(db_, "UPDATE broadcasts_done SET listing=? WHERE broadcast_id=? AND listing = "
+                   "(SELECT listing FROM broadcasts_done WHERE broadcast_id=? ORDER BY rowid DESC LIMIT 1)");
+  d.bind(1, listing.state).bind(2, broadcast_id).bind(3, broadcast_id).run();
   tx.commit();
 }
 
@@ -109,8 +107,14 @@ void FaceStore::forget_found(const std::vector<std::int64_t>& frame_ids, bool fr
   Statement add(db_, "INSERT OR IGNORE INTO gone_frames(id) VALUES(?)");
   for (std::int64_t id : frame_ids) add.bind(1, id).run();
   exec("INSERT INTO gone_faces(id) SELECT id FROM faces WHERE frame_id IN gone_frames;"
+       // A forgotten face's id is never given again (save() starts above it): a crop or a
+       // correction made for it must not pass to another face.
+       "INSERT INTO meta(key, value) SELECT 'faces.high_water', max(id) FROM gone_faces WHERE true "
+       "  ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));"
+       "DELETE FROM meta WHERE key='faces.high_water' AND value IS NULL;"
        "DELETE FROM embeddings WHERE face_id IN gone_faces;"
-       "DELETE FROM labels WHERE face_id IN gone_faces;"
+       // Through labels' key (clustering, face): a year's labels are not read through.
+       "DELETE FROM labels WHERE (clustering_id, face_id) IN (SELECT c.id, g.id FROM clusterings c, gone_faces g);"
        // A correction is about the faces it named: one of another picture is not among them.
        "DELETE FROM correction_faces WHERE face_id IN gone_faces;"
        "DELETE FROM faces WHERE id IN gone_faces;"

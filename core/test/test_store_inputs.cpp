@@ -131,6 +131,25 @@ TEST(FaceStore, ForgetsWhatWasFoundInAFrameWhosePictureWasReplaced) {
   EXPECT_TRUE(unlabelled.at(0)) << "the new face is not the old one's label";
 }
 
+// SQLite gives the largest id again once its row is gone; a forgotten face's crop and corrections
+// must not pass to the next face stored.
+TEST(FaceStore, NeverGivesAForgottenFacesIdAgain) {
+  FaceStore store(fresh_store("castnet_high_water"));
+  std::int64_t b = store.add_broadcast({0, "x", "", std::nullopt, "folder", "/x"});
+  store.save("det", "emb", {frame(b, "/x", "a.jpg", 0, 1, 11), frame(b, "/x", "b.jpg", 1, 2, 22)});
+  const std::int64_t last = face_ids(store).back();
+  EXPECT_EQ(store.settle_frames(b, {"/x/a.jpg"}), 1u);
+  store.save("det", "emb", {frame(b, "/x", "c.jpg", 2, 2, 33)});
+  auto ids = face_ids(store);
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ids[1], last + 1);
+  EXPECT_EQ(ids[2], last + 2);
+  FrameResult again = frame(b, "/x", "c.jpg", 2, 2, 44);  // replaced: its faces are forgotten, new ones come after
+  again.replaces = true;
+  store.save("det", "emb", {again});
+  EXPECT_EQ(face_ids(store).back(), last + 4);
+}
+
 TEST(FaceStore, FollowsABroadcastWhoseInputMoved) {
   FaceStore store(fresh_store("castnet_move"));
   std::int64_t b = store.add_broadcast({0, "x", "", std::nullopt, "zip", "/old/x.zip"});
@@ -138,14 +157,15 @@ TEST(FaceStore, FollowsABroadcastWhoseInputMoved) {
   store.save("det", "emb", {r});
   store.mark_done(b, "det", "emb", {"state-old", "shape"});
   ASSERT_EQ(store.broadcasts_shaped("shape").size(), 1u);
-  StoredBroadcast moved{0, "CNN_20240101_000000_x", "CNN", std::time_t(1704067200), "zip", "/new/place/x.zip"};
-  store.move_broadcast(b, moved, {"state-new", "shape"});
+  StoredBroadcast moved{0, "CNN_20240101_000000_x", "CNN", std::time_t(1704067200), "zip", "/новое/место/x.zip"};
+  store.move_broadcast(b, moved, {"state-new", "shape"}, {{"/old/x.zip!/a.jpg", {"/новое/место/x.zip!/a.jpg", "b.jpg"}}});
   auto now = store.broadcasts().at(0);
-  EXPECT_EQ(now.input, "/new/place/x.zip");
+  EXPECT_EQ(now.input, "/новое/место/x.zip");
   EXPECT_EQ(now.name, "CNN_20240101_000000_x");
   EXPECT_EQ(now.start, std::time_t(1704067200));
-  EXPECT_EQ(store.frames().at(0).location, "/new/place/x.zip!/a.jpg");
-  EXPECT_EQ(store.broadcast_of("/new/place/x.zip"), b);
+  EXPECT_EQ(store.frames().at(0).location, "/новое/место/x.zip!/a.jpg");
+  EXPECT_EQ(store.frames().at(0).name, "b.jpg");
+  EXPECT_EQ(store.broadcast_of("/новое/место/x.zip"), b);
   EXPECT_FALSE(store.broadcast_of("/old/x.zip"));
   EXPECT_EQ(store.done_listing(b, "det", "emb"), "state-new");
   EXPECT_EQ(store.faces("det").size(), 1u);

@@ -60,6 +60,39 @@ std::vector<Case> changed_input_cases() {
                        for (const auto& e : fs::directory_iterator(frames))
                          fs::last_write_time(e.path(), fs::last_write_time(e.path()) + std::chrono::hours(1));
                      }, "was read again (its files' times changed): every frame is as it was"),
+      // A frame read before that its source cannot read now (here: grown past what a frame can be)
+      // keeps what was found in it, and the folder is read again next time.
+      Case{"AFrameUnreadableNowKeepsWhatWasFoundInIt", [](const fs::path& dir) {
+             good_frames(dir / "frames", 3);
+             EXPECT_EQ(test::castnet_cli(run_into(dir / "frames", dir)).code, 0);
+             fs::rename(dir / "frames/SHOW-000002.jpg", dir / "SHOW-000002.jpg");
+             write(dir / "frames/SHOW-000002.jpg", "");
+             fs::resize_file(dir / "frames/SHOW-000002.jpg", 1ull << 30);  // sparse: more than a frame can be
+             return run_into(dir / "frames", dir);
+           }, 0, "frame SHOW-000002.jpg cannot be read now (1073741824 bytes, more than a frame can be); what was found in it before is kept",
+           false, "", [](const fs::path& dir) {
+             EXPECT_EQ(test::store_rows(dir / "out/castnet.sqlite").at("faces"), 6) << "three frames, two faces each, kept";
+             fs::remove(dir / "frames/SHOW-000002.jpg");
+             fs::rename(dir / "SHOW-000002.jpg", dir / "frames/SHOW-000002.jpg");  // back: read again, as it was
+             auto again = test::castnet_cli(run_into(dir / "frames", dir));
+             EXPECT_NE(again.output.find("every frame is as it was"), std::string::npos) << again.output;
+             like_a_fresh_run(dir, dir / "frames");
+           }},
+      // A frame replaced, then another embedder: it must not embed the old picture's faces on the
+      // new one, and the first embedder, run again, finds the frame changed for it too.
+      Case{"FrameReplacedThenAnotherEmbedder", [](const fs::path& dir) {
+             good_frames(dir / "frames", 3);
+             EXPECT_EQ(test::castnet_cli(run_into(dir / "frames", dir)).code, 0);
+             fs::copy_file(hamilton(20), dir / "frames/SHOW-000002.jpg", fs::copy_options::overwrite_existing);
+             EXPECT_EQ(test::castnet_cli(fmt::format("extract '{0}/frames' -o '{0}/out' --quiet --embedder phash", dir.string())).code, 0);
+             return run_into(dir / "frames", dir);
+           }, 0, "extract: 3 frames (2 done before)", false, "", [](const fs::path& dir) {
+             auto fresh = test::castnet_cli(run_into(dir / "frames", dir / "fresh"));
+             ASSERT_EQ(fresh.code, 0) << fresh.output;
+             const auto got = test::store_rows(dir / "out/castnet.sqlite"), want = test::store_rows(dir / "fresh/out/castnet.sqlite");
+             EXPECT_EQ(got.at("faces"), want.at("faces")) << "the new picture's faces, not the old one's";
+             EXPECT_EQ(got.at("embeddings"), 2 * want.at("embeddings")) << "each face embedded by both embedders";
+           }},
       Case{"FramesMovedToAnotherFolder", [](const fs::path& dir) {
              good_frames(dir / "frames", 3);
              EXPECT_EQ(test::castnet_cli(run_into(dir / "frames", dir)).code, 0);
@@ -74,11 +107,13 @@ std::vector<Case> changed_input_cases() {
              make_zip(dir / "a/SHOW_20230313_083000_z.zip", {{"SHOW_20230313_083000_z-000001.jpg", fmt::format("open(r'{}', 'rb').read()", hamilton(1).string())},
                                                              {"SHOW_20230313_083000_z-000002.jpg", fmt::format("open(r'{}', 'rb').read()", hamilton(2).string())}});
              EXPECT_EQ(test::castnet_cli(run_into(dir / "a/SHOW_20230313_083000_z.zip", dir)).code, 0);
-             fs::create_directories(dir / "b");
-             fs::rename(dir / "a/SHOW_20230313_083000_z.zip", dir / "b/SHOW_20230314_083000_z.zip");
-             return run_into(dir / "b/SHOW_20230314_083000_z.zip", dir);
+             fs::create_directories(dir / "Новости");  // a path SQLite counts in characters, not bytes
+             fs::rename(dir / "a/SHOW_20230313_083000_z.zip", dir / "Новости/SHOW_20230314_083000_z.zip");
+             return run_into(dir / "Новости/SHOW_20230314_083000_z.zip", dir);
            }, 0, "moved there: they are followed, not extracted again", false, "", [](const fs::path& dir) {
-             like_a_fresh_run(dir, dir / "b/SHOW_20230314_083000_z.zip");
+             like_a_fresh_run(dir, dir / "Новости/SHOW_20230314_083000_z.zip");
+             EXPECT_EQ(first_text(dir / "out/castnet.sqlite", "SELECT count(*) FROM frames WHERE location LIKE '%Новости/SHOW_20230314%'"), "2")
+                 << "every frame followed";
              EXPECT_EQ(first_text(dir / "out/castnet.sqlite", "SELECT name || ' ' || start FROM broadcasts"),
                        "SHOW_20230314_083000_z 1678782600") << "named and dated as it now is";
            }},

@@ -54,9 +54,11 @@ class Extractor {
   // in broadcast order, `batch` frames per transaction: face ids do not depend on the thread
   // count, and an interrupted run keeps every finished batch. `label` names the broadcast in the
   // progress display; `listing` is its input's, taken before it was opened, kept when every frame
-  // is done. Frames done before are passed over unread, unless `recheck`: then each is read and
-  // compared by content, one that changed is extracted again, and frames no longer in the input
-  // are forgotten (a finished broadcast whose input changed).
+  // is done. Frames done before are passed over unread, unless `recheck` (a broadcast stored
+  // before, whose input changed or whose extraction was interrupted): then each is read and
+  // compared by content, one that changed is extracted again (what was found in its old picture
+  // forgotten), and frames no longer in the input are forgotten. A frame done before that its
+  // source cannot read now keeps what was found in it, and the input is read again next time.
   ExtractSummary run(FrameSource& source, std::int64_t broadcast_id, FaceStore& store, const std::string& label,
                      const InputListing& listing = {}, bool recheck = false);
 

@@ -3,6 +3,7 @@
 // calls for (a folder: `folder`, `.zip`: `zip`, a video: `video`) or the one the user names.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,12 +37,13 @@ struct InputCheck {
   enum class State {
     fresh,       // not in the store
     unfinished,  // stored, but not every frame done with this detector and embedder: resumed
-    finished,    // done, and the input unchanged since: not even opened again
+    finished,    // done, and the input unchanged since (or gone): not even opened again
     changed,     // done, but the input changed since: read again, frames compared by content
     moved,       // not in the store, but it has the shape of a broadcast whose input is gone
   };
   State state = State::fresh;
-  std::optional<std::int64_t> broadcast;  // the stored one (moved: the one it may have been)
+  std::optional<std::int64_t> broadcast;  // the stored one
+  std::vector<std::int64_t> moved_candidates;  // moved: the broadcasts it may have been
   InputListing listing;                   // the input's, now
   bool first_listing = false;             // finished before listings were kept: keep this one
   std::string moved_from;                 // settle_input followed the broadcast from this input
@@ -49,14 +51,15 @@ struct InputCheck {
 InputCheck check_input(const FaceStore& store, const std::filesystem::path& input, const std::string& detector,
                        const std::string& embedder, const std::filesystem::path& outputs = {});
 
-// Whether `source`, opened on `input`, holds exactly the frames of the stored broadcast `was`, by
-// content, each at the same place within its input (files under `outputs` aside): its input
-// moved, and re-pointing it (FaceStore::move_broadcast) loses nothing. Reads every frame.
-bool holds_frames_of(FrameSource& source, const std::string& input, const FaceStore& store, const StoredBroadcast& was,
-                     const std::filesystem::path& outputs = {});
+// Where each frame of the stored broadcast `was` is in `source` (opened on `input`), if it holds
+// exactly those frames, by content, each at the same place within its input (files under
+// `outputs` aside): its input moved, and re-pointing it (FaceStore::move_broadcast) loses
+// nothing. Nothing if not. Reads every frame.
+std::optional<std::map<std::string, MovedFrame>> holds_frames_of(FrameSource& source, const std::string& input, const FaceStore& store,
+                                                                  const StoredBroadcast& was, const std::filesystem::path& outputs = {});
 
-// check_input, and a moved input followed: read and compared by content with the broadcast whose
-// shape it has (holds_frames_of), which is re-pointed to it if it holds the same frames (then
+// check_input, and a moved input followed: read and compared by content with each broadcast whose
+// shape it has (holds_frames_of); the one whose frames it holds is re-pointed to it (then
 // `moved_from` says where from, and the state is the re-pointed broadcast's); else it is fresh.
 // `source` as for open_input. Throws Error(input) for an input its source cannot open.
 InputCheck settle_input(const PluginRegistry& reg, const PluginContext& ctx, FaceStore& store, const std::filesystem::path& input,

@@ -41,6 +41,12 @@ struct StoredFrame {
   std::optional<double> seconds;       // from the broadcast's start, where the source knew it
 };
 
+// Where a stored frame is after its input moved, and its name there (a video's frames are named
+// after the file).
+struct MovedFrame {
+  std::string location, name;
+};
+
 struct StoredFace {
   std::int64_t id = 0;
   std::int64_t frame_id = 0;
@@ -133,9 +139,11 @@ class FaceStore {
   std::vector<StoredBroadcast> broadcasts_shaped(const std::string& shape) const;
   // The broadcast's frames' content hashes (FNV-1a), by location; a frame never read has none.
   std::map<std::string, std::uint64_t> content_hashes(std::int64_t broadcast_id) const;
-  // The broadcast's input moved to `moved.input` (named, and dated, from there): its frames'
-  // locations follow, and every (detector, embedder) that had finished it holds `listing`.
-  void move_broadcast(std::int64_t broadcast_id, const StoredBroadcast& moved, const InputListing& listing);
+  // The broadcast's input moved to `moved.input` (named, and dated, from there): each frame follows
+  // to where `frames` says (by its stored location), and the (detector, embedder) keys that were
+  // up to date with the input hold `listing` now.
+  void move_broadcast(std::int64_t broadcast_id, const StoredBroadcast& moved, const InputListing& listing,
+                      const std::map<std::string, MovedFrame>& frames);
   // The broadcast's frames are now `listed` (locations, in broadcast order), as its input was read
   // again: they are numbered in that order, and any other is forgotten with all that was found in
   // it (faces, embeddings, labels, and corrections' mention of those faces). One transaction;
