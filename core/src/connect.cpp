@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "castnet/core/constraints.hpp"
 #include "castnet/core/people.hpp"
 #include "castnet/network/community.hpp"
 #include "castnet/network/layout.hpp"
@@ -34,6 +35,16 @@ void keep_broadcast(Network& net, std::int64_t id) {
   net.faces = std::move(faces), net.labels = std::move(labels), net.embeddings = std::move(x);
 }
 
+// The clusterer's own join: the constraints' merge distance (0 where it joins nothing).
+double join_distance(const ClusteringRun& run) {
+  if (run.constraints.empty() || run.constraints == "none") return 0;
+  try {
+    return constraint_options(parse_stage_spec(run.constraints)).merge_distance;
+  } catch (const Error&) {
+    return 0;  // a key this castnet does not read: no merge suggested
+  }
+}
+
 }  // namespace
 
 Network load_people(const FaceStore& store) {
@@ -53,6 +64,8 @@ Network load_people(const FaceStore& store) {
   net.unclustered = std::size_t(std::count(unlabelled.begin(), unlabelled.end(), 1));
   PeopleInput people{&face_ids, &net.embeddings, store.corrections(), store.gallery(run->embedder), kGalleryDistance};
   if (auto d = store.meta("gallery_distance")) people.gallery_distance = std::stod(*d);
+  for (const auto& f : net.faces) people.frames.push_back(f.frame_id);
+  people.join_distance = join_distance(*run);
   People named = apply_people(people, net.labels);
   net.names = std::move(named.names);
   net.notes = std::move(named.notes);

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <set>
 
-#include <cblas.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "castnet/sdk/metric.hpp"
 #include "constraint_detail.hpp"
+#include "people_names.hpp"
 
 namespace castnet {
 
@@ -88,96 +88,6 @@ class Replay {
   int next_ = 0;
 };
 
-// The most common of `votes`; empty when nothing wins outright. `tie` says a draw.
-std::string winner(const std::map<std::string, std::size_t>& votes, std::size_t need, bool& tie) {
-  std::string best;
-  std::size_t top = 0, second = 0;
-  for (const auto& [name, n] : votes) {
-    if (n > top) second = top, top = n, best = name;
-    else if (n > second) second = n;
-  }
-  tie = top > 0 && top == second;
-  return top >= need && top > second ? best : std::string();
-}
-
-std::string list_votes(const std::map<std::string, std::size_t>& votes) {
-  std::string s;
-  for (const auto& [name, n] : votes) s += fmt::format("{}\"{}\" ({})", s.empty() ? "" : ", ", name, n);
-  return s;
-}
-
-// Each face's nearest gallery identity within the distance; empty where none is. For the
-// euclidean metric a double GEMM (OpenBLAS) first rules out the gallery faces that are surely
-// beyond the distance (|a|^2 + |b|^2 - 2 a.b, with room for its rounding), and the exact distance
-// decides among the rest, as the plain loop does: a year of faces (775,000) against a thousand
-// gallery faces in seconds instead of a minute (tests/bench/bench_people).
-std::vector<std::string> nearest_identities(const PeopleInput& in) {
-  const EmbeddingSet& x = *in.embeddings;
-  const std::size_t n = x.size(), m = in.gallery.size(), dim = x.dim;
-  std::vector<std::string> out(n);
-  std::vector<double> g, gn(m, 0.0);
-  for (const GalleryFace& face : in.gallery) {
-    if (face.vec.size() != dim) return out;  // another embedder's: cannot be compared
-    g.insert(g.end(), face.vec.begin(), face.vec.end());
-  }
-  for (std::size_t k = 0; k < m; ++k)
-    for (std::size_t d = 0; d < dim; ++d) gn[k] += g[k * dim + d] * g[k * dim + d];
-  const double reach = in.gallery_distance * in.gallery_distance;
-  constexpr std::size_t kBlock = 1024;
-  std::vector<double> dot(x.metric == Metric::euclidean ? kBlock * m : 0);
-  for (std::size_t b0 = 0; b0 < n; b0 += kBlock) {
-    const std::size_t nb = std::min(kBlock, n - b0);
-    if (!dot.empty())
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(nb), int(m), int(dim), 1.0, x.row(b0), int(dim), g.data(), int(dim), 0.0,
-                  dot.data(), int(m));
-    for (std::size_t r = 0; r < nb; ++r) {
-      const std::size_t i = b0 + r;
-      double xn = 0;
-      for (std::size_t d = 0; d < dim && !dot.empty(); ++d) xn += x.row(i)[d] * x.row(i)[d];
-      double best = in.gallery_distance;
-      for (std::size_t k = 0; k < m; ++k) {
-        if (!dot.empty()) {
-          const double err = (double(dim) + 16.0) * 0x1p-50 * (xn + gn[k]) + 1e-12;
-          if (xn + gn[k] - 2.0 * dot[r * m + k] - err > reach) continue;  // surely beyond the distance
-        }
-        const double d = distance(x.row(i), g.data() + k * dim, dim, x.metric);
-        if (d <= best) best = d, out[i] = in.gallery[k].identity;
-      }
-    }
-  }
-  return out;
-}
-
-void name_people(const PeopleInput& in, const std::vector<std::string>& given, const std::vector<int>& labels, People& out) {
-  std::map<int, std::map<std::string, std::size_t>> named, matched;
-  std::map<int, std::size_t> size;
-  const std::vector<std::string> nearest = in.gallery.empty() ? std::vector<std::string>(labels.size()) : nearest_identities(in);
-  for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (labels[i] < 0) continue;
-    ++size[labels[i]];
-    if (!given[i].empty()) ++named[labels[i]][given[i]];
-    if (!nearest[i].empty()) ++matched[labels[i]][nearest[i]];
-  }
-  for (const auto& [person, n] : size) {
-    bool tie = false;
-    std::string name = named.count(person) ? winner(named[person], 1, tie) : std::string();
-    if (tie)
-      out.notes.push_back(fmt::format("Person {} is left unnamed: its faces were named {}.", person, list_votes(named[person])));
-    if (name.empty() && !tie && matched.count(person)) {
-      name = winner(matched[person], n / 2 + 1, tie);
-      if (name.empty() && matched[person].size() > 1)
-        out.notes.push_back(fmt::format("Person {} is left unnamed: its {} faces match the gallery's {}.", person, n, list_votes(matched[person])));
-    }
-    if (!name.empty()) out.names[person] = name;
-  }
-  std::map<std::string, std::vector<int>> by_name;
-  for (const auto& [person, name] : out.names) by_name[name].push_back(person);
-  for (const auto& [name, people] : by_name)
-    if (people.size() > 1)
-      out.notes.push_back(fmt::format("People {} are all named \"{}\"; `castnet people merge {}` makes them one.",
-                                      fmt::join(people, ", "), name, fmt::join(people, " ")));
-}
-
 }  // namespace
 
 People apply_people(const PeopleInput& in, std::vector<int>& labels) {
@@ -193,7 +103,7 @@ People apply_people(const PeopleInput& in, std::vector<int>& labels) {
     else if (c.kind == "name")
       for (std::size_t f : faces) given[f] = c.name;
   }
-  name_people(in, given, labels, out);
+  detail::name_people(in, given, labels, out);
   return out;
 }
 

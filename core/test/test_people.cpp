@@ -20,7 +20,13 @@ struct Faces {
     x.data.push_back(at);
     labels.push_back(label);
   }
-  People apply() { return apply_people({&ids, &x, corrections, gallery, 0.6}, labels); }
+  std::vector<std::int64_t> frames;  // each face's frame, for the merges suggested
+  double join_distance = 0;
+  People apply() {
+    PeopleInput in{&ids, &x, corrections, gallery, 0.6};
+    in.frames = frames, in.join_distance = join_distance;
+    return apply_people(in, labels);
+  }
 };
 
 Correction said(const std::string& kind, std::vector<std::int64_t> faces, std::vector<std::int64_t> others = {}, std::string name = "") {
@@ -96,6 +102,59 @@ TEST(PeopleReplay, TheGalleryNamesAMajorityWithinTheDistanceAndNeverAStranger) {
   bool reported = false;
   for (const auto& n : p.notes) reported |= n.find("Person 3 is left unnamed") != std::string::npos;
   EXPECT_TRUE(reported) << "faces matching two identities, none a majority, are reported";
+}
+
+std::string notes_about(const People& p, const std::string& who) {
+  std::string out;
+  for (const auto& n : p.notes)
+    if (n.rfind(who, 0) == 0) out += n + "\n";
+  return out;
+}
+
+// Open-set naming (issue 32): a stranger who looks like a known person is not named; two people
+// the clustering keeps apart never share a name; a merge is suggested only where the clusterer's
+// own join would have made them one.
+TEST(PeopleNames, AStrangerWhoLooksLikeAKnownPersonIsNotNamed) {
+  Faces f;
+  for (double at : {0.0, 0.1}) f.face(at, 0);    // Ada: 0.05 on median
+  for (double at : {0.6, 0.62}) f.face(at, 1);   // within 0.6 of Ada's photo, 0.56 on median
+  f.gallery = {{"Ada", "a.jpg", {0.05f}}};
+  People p = f.apply();
+  EXPECT_EQ(p.names, (std::map<int, std::string>{{0, "Ada"}}));
+  EXPECT_NE(notes_about(p, "Person 1 ").find("Person 1 looks like Ada, not named: its faces are 0.56 from Ada's photos on median, and a "
+                                            "name needs 0.50 or less."), std::string::npos) << notes_about(p, "Person 1 ");
+  Faces alone;  // the stranger without Ada on screen: still a stranger
+  for (double at : {0.6, 0.62}) alone.face(at, 1);
+  alone.gallery = f.gallery;
+  EXPECT_TRUE(alone.apply().names.empty());
+}
+
+TEST(PeopleNames, OneIdentityNamesOnePersonTheNearer) {
+  Faces f;
+  for (double at : {2.7, 2.75}) f.face(at, 2);  // 0.4 and 0.45 from Bea's photo
+  for (double at : {2.3, 2.35}) f.face(at, 3);  // 0 and 0.05: the nearer
+  f.frames = {1, 2, 3, 4};
+  f.gallery = {{"Bea", "b.jpg", {2.3f}}};
+  People p = f.apply();
+  EXPECT_EQ(p.names, (std::map<int, std::string>{{3, "Bea"}}));
+  EXPECT_EQ(notes_about(p, "Person 2 "), "Person 2 looks like Bea, not named: person 3 is Bea, and the clustering keeps the two apart.\n");
+  EXPECT_TRUE(notes_about(p, "People ").empty()) << "no merge suggested for two people no join would make one";
+
+  f.join_distance = 0.6;  // centres 0.39 apart, never in one frame: the clusterer's join would make them one
+  EXPECT_EQ(notes_about(f.apply(), "Person 2 "), "Person 2 looks like Bea, not named: person 3 is Bea; `castnet people merge 3 2` makes them one.\n");
+  f.frames = {1, 2, 2, 4};  // on screen together: two people
+  EXPECT_EQ(notes_about(f.apply(), "Person 2 "), "Person 2 looks like Bea, not named: person 3 is Bea, and the clustering keeps the two apart.\n");
+}
+
+TEST(PeopleNames, AUsersNameKeepsItAgainstTheGallery) {
+  Faces f;
+  for (double at : {2.3, 2.35}) f.face(at, 0);
+  for (double at : {2.31, 2.32}) f.face(at, 1);
+  f.gallery = {{"Bea", "b.jpg", {2.3f}}};
+  f.corrections = {said("name", {100, 101}, {}, "Bea")};
+  People p = f.apply();
+  EXPECT_EQ(p.names, (std::map<int, std::string>{{0, "Bea"}}));
+  EXPECT_NE(notes_about(p, "Person 1 ").find("person 0 is Bea"), std::string::npos) << notes_about(p, "Person 1 ");
 }
 
 }  // namespace

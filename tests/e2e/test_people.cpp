@@ -54,6 +54,37 @@ TEST_F(People, AGalleryNamesEveryKnownPersonRightAndNoStranger) {
   }
 }
 
+// Issue 32: a stranger who looks like a known person, on screen without that person. Alex
+// Lacamoire's three photos are 0.56-0.60 from one of Raj Koothrappali's (face_recognition's
+// encodings): the old rule, a majority of faces within 0.6, named him "bbt_raj".
+TEST(PeopleStrangers, ALookAlikeAloneOnScreenIsNotNamed) {
+  CASTNET_REQUIRE_SHARED();
+  CASTNET_REQUIRE_MODELS();
+  const fs::path dir = test::temp_dir("look_alike"), faces = test::shared_dir() / "data/faces";
+  auto list = [&](const std::string& file, const std::vector<std::pair<std::string, std::string>>& photos) {
+    std::ofstream out(dir / file);
+    out << "path,identity\n";
+    for (const auto& [path, who] : photos) out << (faces / path).string() << ',' << who << '\n';
+  };
+  list("gallery.csv", {{"bbt_raj/fa_raj3.png", "bbt_raj"}, {"bbt_raj/fa_raj5.png", "bbt_raj"}, {"bbt_amy/fa_amy1.png", "bbt_amy"},
+                       {"bbt_amy/fa_amy2.png", "bbt_amy"}});
+  list("broadcast.csv", {{"alex_lacamoire/fr_knn_train_img1.jpg", "alex_lacamoire"}, {"alex_lacamoire/fr_knn_test_alex_lacamoire1.jpg", "alex_lacamoire"},
+                         {"alex_lacamoire/fr_examples_alex-lacamoire.png", "alex_lacamoire"}, {"bbt_amy/fa_amy3.png", "bbt_amy"},
+                         {"bbt_amy/fa_amy4.png", "bbt_amy"}, {"bbt_amy/fa_amy5.png", "bbt_amy"}});
+  ASSERT_EQ(test::castnet_cli(fmt::format("synth --photos {0}/broadcast.csv -o {0}/synth --frames 40 --seed 3", dir.string())).code, 0);
+  auto r = test::castnet_cli(fmt::format("run {0}/synth/frames -o {0}/out --quiet --gallery {0}/gallery.csv", dir.string()));
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto names = names_of(dir / "out");
+  std::size_t amy = 0;
+  for (const auto& [person, name] : names) {
+    EXPECT_NE(name, "bbt_raj") << "the stranger was named: " << r.output;
+    amy += name == "bbt_amy";
+  }
+  EXPECT_EQ(amy, 1u) << "the known person on screen keeps her name: " << r.output;
+  EXPECT_NE(r.output.find("looks like bbt_raj, not named"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("castnet people merge"), std::string::npos) << "no merge suggested: " << r.output;
+}
+
 TEST_F(People, MergeSplitNameAndUndoRoundTrip) {
   fs::path w = fresh("roundtrip");
   const auto before = labels_of(w);

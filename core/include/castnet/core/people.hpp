@@ -9,9 +9,12 @@
 //  - not: this face is not the person of those faces: where it is with them, it becomes noise;
 //  - name: the faces are called so. A person is called by the name most of its named faces carry.
 //
-// Without a name from the user, a gallery of known faces names a person when more than half of
-// its faces are nearest to one identity's gallery faces, within the gallery distance.
-// Corrections are replayed oldest first; undone ones are skipped. Deterministic.
+// Without a name from the user, a gallery of known faces names a person only on clear evidence
+// (docs/people.md): more than half of its faces nearest to one identity's gallery faces, within
+// the gallery distance, and those faces within the name distance of it on median; one identity
+// names one person (where the clustering kept two apart, the nearer keeps it, and the other is
+// said to look like it). A merge is suggested only for two people the clusterer's own join would
+// have made one. Corrections are replayed oldest first; undone ones are skipped. Deterministic.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -23,8 +26,12 @@
 
 namespace castnet {
 
-// face_recognition's default tolerance: dlib's ResNet puts one person's faces within 0.6.
+// face_recognition's default tolerance: dlib's ResNet puts one person's faces within 0.6. A face
+// within it of a gallery face votes for that face's identity.
 constexpr double kGalleryDistance = 0.6;
+// A person is named only if its voting faces are this near on median: one person's photos are
+// 0.40 apart on median, look-alikes 0.56-0.60 (docs/people.md, measured).
+constexpr double kNameDistance = 0.5;
 
 struct PeopleInput {
   const std::vector<std::int64_t>* face_ids = nullptr;  // the clustering's faces
@@ -32,6 +39,11 @@ struct PeopleInput {
   std::vector<Correction> corrections;
   std::vector<GalleryFace> gallery;
   double gallery_distance = kGalleryDistance;
+  double name_distance = kNameDistance;
+  // For the merges suggested: each face's frame (parallel to face_ids), and the clusterer's own
+  // join distance (0: it joins nothing, and no merge is suggested).
+  std::vector<std::int64_t> frames = {};
+  double join_distance = 0;
 };
 
 struct People {
