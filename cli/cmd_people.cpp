@@ -45,7 +45,7 @@ void list_people(Network net) {
     auto it = net.names.find(p);
     const auto& seen = net.appearances.at(p);
     fmt::print("{:>6}  {:<24} {:>6}  {:<22} {}\n", p, it == net.names.end() ? "" : terminal_text(it->second), n,
-               tl.format(tl.frame_seconds.at(seen.front())), tl.format(tl.frame_seconds.at(seen.back())));
+               tl.readable(tl.frame_seconds.at(seen.front())), tl.readable(tl.frame_seconds.at(seen.back())));
   }
   for (const auto& note : net.notes) fmt::print(stderr, "castnet: note: {}\n", terminal_text(note));
 }

@@ -1,6 +1,7 @@
 #include "castnet/formats/face_images.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -31,10 +32,15 @@ cv::Rect crop_rect(const Box& b, int cols, int rows) {
   return {int(l), int(t), int(std::max(1L, r - l)), int(std::max(1L, btm - t))};
 }
 
+const cv::Scalar kMontageGrey(235, 235, 235);
+
+// Faces as a grid about as tall as it is wide (at most `max_cols` across), so that a person's
+// montage fills the square it is shown in, whether it holds 3 faces or 40, rather than a strip.
 cv::Mat grid(const std::vector<cv::Mat>& tiles, int tile, std::size_t max_cols) {
-  std::size_t cols = std::min(max_cols, std::max<std::size_t>(1, tiles.size()));
-  std::size_t rows = (tiles.size() + cols - 1) / cols;
-  cv::Mat canvas(int(std::max<std::size_t>(rows, 1) * tile), int(cols * tile), CV_8UC3, cv::Scalar(0, 0, 0));
+  const std::size_t n = std::max<std::size_t>(1, tiles.size());
+  std::size_t cols = std::min(max_cols, static_cast<std::size_t>(std::ceil(std::sqrt(double(n)))));
+  std::size_t rows = (n + cols - 1) / cols;
+  cv::Mat canvas(int(rows * tile), int(cols * tile), CV_8UC3, kMontageGrey);
   for (std::size_t i = 0; i < tiles.size(); ++i)
     if (!tiles[i].empty()) tiles[i].copyTo(canvas(cv::Rect(int(i % cols) * tile, int(i / cols) * tile, tile, tile)));
   return canvas;
@@ -43,10 +49,10 @@ cv::Mat grid(const std::vector<cv::Mat>& tiles, int tile, std::size_t max_cols) 
 constexpr int kCell = 250;  // montage-final: each cluster's montage fitted into 240 px, framed by 5
 
 cv::Mat framed_cell(const cv::Mat& montage, const std::string& caption) {
-  cv::Mat cell(kCell, kCell, CV_8UC3, cv::Scalar(235, 235, 235)), fitted;
+  cv::Mat cell(kCell, kCell, CV_8UC3, kMontageGrey), fitted;
   double s = std::min(240.0 / montage.cols, 220.0 / montage.rows);
   cv::resize(montage, fitted, {}, s, s, cv::INTER_AREA);
-  fitted.copyTo(cell(cv::Rect((kCell - fitted.cols) / 2, 5, fitted.cols, fitted.rows)));
+  fitted.copyTo(cell(cv::Rect((kCell - fitted.cols) / 2, 5 + (220 - fitted.rows) / 2, fitted.cols, fitted.rows)));
   cv::rectangle(cell, {0, 0, kCell, kCell}, {120, 120, 120}, 5);
   cv::putText(cell, ascii_text(caption), {10, kCell - 10}, cv::FONT_HERSHEY_SIMPLEX, 0.5, {0, 0, 0}, 1, cv::LINE_AA);
   return cell;
@@ -187,8 +193,10 @@ void write_person_images(OutputBatch& batch, const Network& net, const FaceCrops
   // montage-final's cells go straight onto its canvas: a year's thousands of people held as
   // cells as well would double the largest picture castnet makes (1.2 GB more at 6,600 people).
   const auto members = members_of(net);
-  constexpr std::size_t kFinalColumns = 6;
-  cv::Mat final_canvas = members.empty() ? cv::Mat() : grid(std::vector<cv::Mat>(members.size()), kCell, kFinalColumns);
+  const std::size_t final_columns = std::min<std::size_t>(6, members.size());  // the seed's `montage -tile 6x`
+  cv::Mat final_canvas = members.empty() ? cv::Mat()
+                                         : cv::Mat(int((members.size() + final_columns - 1) / final_columns) * kCell, int(final_columns) * kCell,
+                                                   CV_8UC3, kMontageGrey);
   std::size_t cell = 0;
   std::vector<cv::Mat> people_tiles;
   for (const auto& [label, idx] : members) {
@@ -202,7 +210,7 @@ void write_person_images(OutputBatch& batch, const Network& net, const FaceCrops
     cv::Mat montage = grid(cluster_tiles, opt.tile, 10);
     batch.image(fmt::format("montages/montage-{}.jpg", label), montage, jpeg);
     framed_cell(montage, caption_of.at(label))
-        .copyTo(final_canvas(cv::Rect(int(cell % kFinalColumns) * kCell, int(cell / kFinalColumns) * kCell, kCell, kCell)));
+        .copyTo(final_canvas(cv::Rect(int(cell % final_columns) * kCell, int(cell / final_columns) * kCell, kCell, kCell)));
     ++cell;
 
     // The chosen face may not be a montage tile (large clusters are sampled): read it back.

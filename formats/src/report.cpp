@@ -105,7 +105,7 @@ void write_report(OutputBatch& batch, const ReportInput& in) {
       double end = spells[a].end;
       for (b = a + 1; b < spells.size() && spells[b].start - end <= duration / 1000; ++b) end = std::max(end, spells[b].end);
       h += fmt::format("<span style=\"left:{:.3f}%;width:{:.3f}%\" title=\"{} - {}\"></span>", 100 * (spells[a].start - t0) / duration,
-                       std::max(0.2, 100 * (end - spells[a].start) / duration), xml_escape(tl.format(spells[a].start)), xml_escape(tl.format(end)));
+                       std::max(0.2, 100 * (end - spells[a].start) / duration), xml_escape(tl.readable(spells[a].start)), xml_escape(tl.readable(end)));
     }
     h += "</div></td></tr>\n";
   }

@@ -16,6 +16,12 @@ std::string Timeline::format(double seconds) const {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+std::string Timeline::readable(double seconds) const {
+  if (origin) return format(seconds);
+  const long long whole = std::llround(std::max(0.0, seconds));
+  return fmt::format("{}:{:02}:{:02}", whole / 3600, whole / 60 % 60, whole % 60);
+}
+
 namespace {
 
 // Whether frame position f follows f - 1 in the same broadcast.

@@ -53,5 +53,20 @@ TEST(Timeline, LinksAreOnScreenWhereEveryFrameScanSaysOnRandomBroadcasts) {
   }
 }
 
+// Issue 32: people read a video's times as h:mm:ss from its start, a dated broadcast's as UTC;
+// GEXF keeps its typed values.
+TEST(Timeline, ReadsAsHoursMinutesAndSecondsOrAsTheUtcTime) {
+  Timeline video;
+  EXPECT_EQ(video.readable(2.0100416666666665), "0:00:02");
+  EXPECT_EQ(video.readable(60.983999999999995), "0:01:01");
+  EXPECT_EQ(video.readable(3 * 3600 + 7 * 60 + 5.4), "3:07:05");
+  EXPECT_EQ(video.readable(-0.2), "0:00:00");
+  EXPECT_EQ(video.format(60.5), "60.5") << "GEXF's timeformat double";
+  Timeline dated;
+  dated.origin = std::time_t(1678696200);  // 2023-03-13T08:30:00Z
+  EXPECT_EQ(dated.readable(12), "2023-03-13T08:30:12Z");
+  EXPECT_EQ(dated.format(12), dated.readable(12));
+}
+
 }  // namespace
 }  // namespace castnet

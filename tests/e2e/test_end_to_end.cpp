@@ -1,7 +1,11 @@
 // `castnet run` on the 60 Hamilton frames (a singer and a pianist): every output is there, and the
 // two people come out as the two largest clusters, each matching its labeled photos.
+#include <algorithm>
 #include <map>
 #include <set>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 
 #include "castnet/core/store.hpp"
 #include "castnet/sdk/metric.hpp"
@@ -88,6 +92,32 @@ TEST_F(HamiltonRun, WritesEveryOutput) {
   EXPECT_NE(gexf.find("<attvalue for=\"pageranks\""), std::string::npos);
   std::string first_line = test::slurp(out_ / "cluster.txt").substr(0, 40);
   EXPECT_EQ(first_line.rfind("[MATCH] FACEID=\"", 0), 0u) << first_line;
+}
+
+// Issue 32: each person's montage is a grid about as tall as it is wide, so that it fills its
+// square in montage-final.png (and its box in report.html), whether it holds 3 faces or 40.
+TEST_F(HamiltonRun, MontagesAreGridsThatFillTheirSquare) {
+  const cv::Scalar grey(235, 235, 235);
+  cv::Mat final_png = cv::imread((out_ / "montage-final.png").string(), cv::IMREAD_COLOR);
+  ASSERT_FALSE(final_png.empty());
+  const int cell = 250;
+  std::vector<int> people;  // montage-final's order: by person number
+  for (const auto& r : test::read_csv(out_ / "nodes.csv").rows) people.push_back(std::stoi(r[0]));
+  std::sort(people.begin(), people.end());
+  std::size_t k = 0;
+  for (int person : people) {
+    cv::Mat m = cv::imread((out_ / fmt::format("montages/montage-{}.jpg", person)).string(), cv::IMREAD_COLOR);
+    ASSERT_FALSE(m.empty()) << person;
+    EXPECT_GE(m.cols, m.rows) << person;
+    EXPECT_LE(m.cols, 2 * m.rows) << "person " << person << "'s montage is a strip";
+    // Its cell, inside the frame and above the caption: mostly faces, not the grey around them.
+    const int col = int(k % 6), row = int(k / 6);
+    cv::Mat inside = final_png(cv::Rect(col * cell + 5, row * cell + 5, cell - 10, 220)), is_grey;
+    cv::inRange(inside, grey - cv::Scalar(3, 3, 3), grey + cv::Scalar(3, 3, 3), is_grey);
+    EXPECT_LT(cv::countNonZero(is_grey), 0.55 * double(inside.total())) << "person " << person << "'s faces fill too little of their cell";
+    ++k;
+  }
+  EXPECT_GE(k, 2u);
 }
 
 TEST_F(HamiltonRun, ReclusteringFindsTheSingerAndThePianistAsTheTwoLargestClusters) {

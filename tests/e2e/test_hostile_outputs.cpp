@@ -30,7 +30,7 @@ TEST(HostileOutputs, ADiskFullAtAnyStepOfGraphLeavesTheEarlierOutputsByteForByte
   // A file size limit (KiB) stands in for a full disk: the first output larger than it fails,
   // so each limit fails a different step; the largest lets every output through.
   std::set<std::string> failed_at;
-  for (int kib : {1, 16, 128, 256, 512, 1024, 2048, 4096, 1 << 20}) {
+  for (int kib : {1, 16, 128, 192, 256, 384, 512, 1024, 2048, 4096, 1 << 20}) {
     auto r = test::castnet_cli(fmt::format("graph -o '{}/out' --quiet", dir.string()), fmt::format("trap '' XFSZ; ulimit -f {};", kib));
     if (kib == 1 << 20) {
       EXPECT_EQ(r.code, 0) << r.output;

@@ -65,7 +65,10 @@ const renderer = new Sigma(graph, $("graph"), {
 });
 
 function formatTime(seconds) {
-  if (data.origin === null) return `${Math.round(seconds)} s`;
+  if (data.origin === null) {  // h:mm:ss from the start, as castnet people and the report write it
+    const t = Math.max(0, Math.round(seconds));
+    return `${Math.floor(t / 3600)}:${String(Math.floor(t / 60) % 60).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
+  }
   return new Date((data.origin + seconds) * 1000).toISOString().replace(".000Z", "Z");
 }
 

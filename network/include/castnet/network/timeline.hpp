@@ -32,8 +32,12 @@ struct Timeline {
   std::map<int, std::vector<Spell>> nodes;  // identity -> runs of consecutive frames on screen
   std::map<std::pair<int, int>, std::vector<Spell>> edges;  // (a < b) -> runs where both are on screen
                                                             // in the same or consecutive frames
-  // "12" (seconds), or "2023-03-13T08:30:12Z" when the names give the start.
+  // For GEXF's spells and typed attributes: "12" (seconds, timeformat double), or
+  // "2023-03-13T08:30:12Z" when the names give the start (dateTime).
   std::string format(double seconds) const;
+  // For people to read: the UTC time when the names give the start, else "h:mm:ss" from the start
+  // (a video, undated frames), to the nearest second.
+  std::string readable(double seconds) const;
 };
 
 // `appearances`: identity -> frame positions it is seen in, ascending. A frame is on screen
