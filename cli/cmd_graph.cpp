@@ -58,7 +58,7 @@ void gallery_step(const Options& o, const Session& session, const PipelineSpec* 
     if (!last) throw Error(ExitCode::store, fmt::format("The face store in {} has no extraction yet; run `castnet extract` first.", o.out));
     detector = parse_stage_spec(last->detector_key), embedder = parse_stage_spec(last->embedder_key);
   }
-  GalleryLoad g = embed_gallery(o.gallery, session.registry(), session.context(), detector, embedder, &store, o.quiet);
+  GalleryLoad g = embed_gallery(o.gallery, session.registry(), session.context(), detector, embedder, {&store, o.quiet, o.threads});
   for (const auto& w : g.warnings) fmt::print(stderr, "castnet: warning: {}\n", w);
   std::set<std::string> identities;
   for (const auto& f : g.faces) identities.insert(f.identity);

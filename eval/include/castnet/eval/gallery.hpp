@@ -17,13 +17,26 @@ struct GalleryLoad {
   std::size_t remembered = 0;         // photos the store had seen: not detected or embedded again
 };
 
+// A gallery photo larger than this on its long side is scaled down before detection: a portrait's
+// face stays well over the 150 px the embedder aligns it to, and HOG's cost falls with the
+// pixels (web photos of 2,000-4,000 px took seconds each).
+constexpr int kGalleryMaxSide = 1280;
+
+struct GalleryOptions {
+  // Each photo is kept here as soon as it is embedded, and a photo it holds (by content, for this
+  // detector and embedder) is not detected or embedded again: a gallery stopped half-way loses
+  // nothing, and one named again costs its reading only.
+  FaceStore* memory = nullptr;
+  bool quiet = false;  // progress (photos done, time left) goes to stderr unless quiet
+  int threads = 0;     // workers, each with its own detector and embedder (0: every core)
+  int max_side = kGalleryMaxSide;  // 0: photos at their own size
+};
+
 // A photo must show exactly one face; one without, or with two or more, is left out with a
 // warning. Error(input) when the gallery is missing, empty, or no photo of it shows one face.
-// Progress (photos done, time left) goes to stderr unless `quiet`. With a `memory` store, each
-// photo is kept there as soon as it is embedded, and a photo it holds (by content, for this
-// detector and embedder) is not detected or embedded again: a gallery stopped half-way loses
-// nothing, and one named again costs its reading only.
+// Photos are read, detected and embedded on `threads` workers and taken in the gallery's order,
+// so the faces and warnings do not depend on the thread count.
 GalleryLoad embed_gallery(const std::filesystem::path& gallery, const PluginRegistry& reg, const PluginContext& ctx,
-                          const StageSpec& detector, const StageSpec& embedder, FaceStore* memory = nullptr, bool quiet = false);
+                          const StageSpec& detector, const StageSpec& embedder, const GalleryOptions& opt = {});
 
 }  // namespace castnet
