@@ -111,8 +111,10 @@ InputCheck check_input(const FaceStore& store, const fs::path& input, const std:
   if (c.broadcast) {
     auto done = store.done_listing(*c.broadcast, detector, embedder);
     c.first_listing = done && done->empty();
-    // An input gone (or not listable) keeps what was extracted from it, as before listings.
-    const bool same = done && (c.first_listing || *done == c.listing.state || c.listing.state.empty());
+    // An input gone keeps what was extracted from it, as before listings (one emptied is changed).
+    std::error_code ec;
+    const bool gone = !fs::exists(input_key(input), ec);
+    const bool same = done && (c.first_listing || *done == c.listing.state || gone);
     c.state = !done ? InputCheck::State::unfinished : same ? InputCheck::State::finished : InputCheck::State::changed;
     return c;
   }

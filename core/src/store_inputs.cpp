@@ -109,9 +109,8 @@ void FaceStore::forget_found(const std::vector<std::int64_t>& frame_ids, bool fr
   exec("INSERT INTO gone_faces(id) SELECT id FROM faces WHERE frame_id IN gone_frames;"
        // A forgotten face's id is never given again (save() starts above it): a crop or a
        // correction made for it must not pass to another face.
-       "INSERT INTO meta(key, value) SELECT 'faces.high_water', max(id) FROM gone_faces WHERE true "
+       "INSERT INTO meta(key, value) SELECT 'faces.high_water', top FROM (SELECT max(id) AS top FROM gone_faces) WHERE top IS NOT NULL "
        "  ON CONFLICT(key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER));"
-       "DELETE FROM meta WHERE key='faces.high_water' AND value IS NULL;"
        "DELETE FROM embeddings WHERE face_id IN gone_faces;"
        // Through labels' key (clustering, face): a year's labels are not read through.
        "DELETE FROM labels WHERE (clustering_id, face_id) IN (SELECT c.id, g.id FROM clusterings c, gone_faces g);"

@@ -150,6 +150,21 @@ TEST(FaceStore, NeverGivesAForgottenFacesIdAgain) {
   EXPECT_EQ(face_ids(store).back(), last + 4);
 }
 
+// A frame in which nothing was found is forgotten or replaced like any other.
+TEST(FaceStore, ForgetsAndReplacesAFrameWithoutFacesToo) {
+  FaceStore store(fresh_store("castnet_faceless"));
+  std::int64_t b = store.add_broadcast({0, "x", "", std::nullopt, "folder", "/x"});
+  store.save("det", "emb", {frame(b, "/x", "a.jpg", 0, 0, 11), frame(b, "/x", "b.jpg", 1, 0, 22), frame(b, "/x", "c.jpg", 2, 1, 33)});
+  FrameResult again = frame(b, "/x", "a.jpg", 0, 0, 12);
+  again.replaces = true;
+  store.save("det", "emb", {again});
+  EXPECT_EQ(store.settle_frames(b, {"/x/a.jpg", "/x/c.jpg"}), 1u);
+  EXPECT_EQ(store.frames().size(), 2u);
+  EXPECT_FALSE(store.meta("faces.high_water")) << "no face was forgotten";
+  EXPECT_EQ(store.settle_frames(b, {"/x/a.jpg"}), 1u);
+  EXPECT_TRUE(store.meta("faces.high_water"));
+}
+
 TEST(FaceStore, FollowsABroadcastWhoseInputMoved) {
   FaceStore store(fresh_store("castnet_move"));
   std::int64_t b = store.add_broadcast({0, "x", "", std::nullopt, "zip", "/old/x.zip"});
