@@ -35,13 +35,14 @@ void keep_broadcast(Network& net, std::int64_t id) {
   net.faces = std::move(faces), net.labels = std::move(labels), net.embeddings = std::move(x);
 }
 
-// The clusterer's own join: the constraints' merge distance (0 where it joins nothing).
-double join_distance(const ClusteringRun& run) {
-  if (run.constraints.empty() || run.constraints == "none") return 0;
+// The clusterer's own join: the constraints' (merge distance 0 where it joins nothing).
+ConstraintOptions join_of(const ClusteringRun& run) {
+  ConstraintOptions none{false, false, 0.5, 0.6, 0, 0};
+  if (run.constraints.empty() || run.constraints == "none") return none;
   try {
-    return constraint_options(parse_stage_spec(run.constraints)).merge_distance;
+    return constraint_options(parse_stage_spec(run.constraints));
   } catch (const Error&) {
-    return 0;  // a key this castnet does not read: no merge suggested
+    return none;  // a key this castnet does not read: no merge suggested
   }
 }
 
@@ -64,8 +65,10 @@ Network load_people(const FaceStore& store) {
   net.unclustered = std::size_t(std::count(unlabelled.begin(), unlabelled.end(), 1));
   PeopleInput people{&face_ids, &net.embeddings, store.corrections(), store.gallery(run->embedder), kGalleryDistance};
   if (auto d = store.meta("gallery_distance")) people.gallery_distance = std::stod(*d);
+  people.name_distance = people.gallery_distance * kNameShare;
   for (const auto& f : net.faces) people.frames.push_back(f.frame_id);
-  people.join_distance = join_distance(*run);
+  const ConstraintOptions join = join_of(*run);
+  people.join_distance = join.merge_distance, people.join_cannot_link = join.cannot_link;
   People named = apply_people(people, net.labels);
   net.names = std::move(named.names);
   net.notes = std::move(named.notes);

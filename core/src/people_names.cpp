@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "castnet/sdk/metric.hpp"
+#include "constraint_detail.hpp"
 
 namespace castnet::detail {
 
@@ -92,36 +93,27 @@ struct Claim {
   double median = 0;
 };
 
-// Two people the clusterer's own join would have made one: centres within its distance, and never
-// in one frame. Only for them is a merge suggested.
+// Two people the clusterer's own join would have made one: on average closer than its distance
+// (average linkage, as constraint_detail::merge_near_clusters measures it) and, where it keeps
+// the faces of one frame apart, never in one frame. Only for them is a merge suggested.
 class Joinable {
  public:
   Joinable(const PeopleInput& in, const std::vector<int>& labels) : in_(in), labels_(labels) {}
   bool operator()(int a, int b) const {
     if (in_.join_distance <= 0 || in_.frames.size() != labels_.size()) return false;
-    std::vector<double> ca = centre(a), cb = centre(b);
-    if (distance(ca.data(), cb.data(), ca.size(), in_.embeddings->metric) > in_.join_distance) return false;
+    std::vector<std::size_t> fa, fb;
+    for (std::size_t i = 0; i < labels_.size(); ++i) {
+      if (labels_[i] == a) fa.push_back(i);
+      if (labels_[i] == b) fb.push_back(i);
+    }
+    if (fa.empty() || fb.empty() || constraint_detail::average_link(*in_.embeddings, fa, fb).mean() >= in_.join_distance) return false;
+    if (!in_.join_cannot_link) return true;
     std::set<std::int64_t> frames_a;
-    for (std::size_t i = 0; i < labels_.size(); ++i)
-      if (labels_[i] == a) frames_a.insert(in_.frames[i]);
-    for (std::size_t i = 0; i < labels_.size(); ++i)
-      if (labels_[i] == b && frames_a.count(in_.frames[i])) return false;
-    return true;
+    for (std::size_t i : fa) frames_a.insert(in_.frames[i]);
+    return std::none_of(fb.begin(), fb.end(), [&](std::size_t i) { return frames_a.count(in_.frames[i]) > 0; });
   }
 
  private:
-  std::vector<double> centre(int person) const {
-    const EmbeddingSet& x = *in_.embeddings;
-    std::vector<double> c(x.dim, 0.0);
-    std::size_t n = 0;
-    for (std::size_t i = 0; i < labels_.size(); ++i)
-      if (labels_[i] == person) {
-        for (std::size_t d = 0; d < x.dim; ++d) c[d] += x.row(i)[d];
-        ++n;
-      }
-    for (double& v : c) v /= double(std::max<std::size_t>(n, 1));
-    return c;
-  }
   const PeopleInput& in_;
   const std::vector<int>& labels_;
 };

@@ -71,6 +71,13 @@ void set_blas_threads(int n) {
     if (auto f = reinterpret_cast<set_fn>(dlsym(h, "openblas_set_num_threads"))) f(n);
 }
 
+int blas_threads() {
+  using get_fn = int (*)();
+  if (void* h = blas_handle())
+    if (auto f = reinterpret_cast<get_fn>(dlsym(h, "openblas_get_num_threads"))) return f();
+  return 0;
+}
+
 const char* build_isa() { return CASTNET_ISA; }
 
 std::filesystem::path default_models_dir() {

@@ -140,7 +140,7 @@ TEST(PeopleNames, OneIdentityNamesOnePersonTheNearer) {
   EXPECT_EQ(notes_about(p, "Person 2 "), "Person 2 looks like Bea, not named: person 3 is Bea, and the clustering keeps the two apart.\n");
   EXPECT_TRUE(notes_about(p, "People ").empty()) << "no merge suggested for two people no join would make one";
 
-  f.join_distance = 0.6;  // centres 0.39 apart, never in one frame: the clusterer's join would make them one
+  f.join_distance = 0.6;  // 0.4 apart on average, never in one frame: the clusterer's join would make them one
   EXPECT_EQ(notes_about(f.apply(), "Person 2 "), "Person 2 looks like Bea, not named: person 3 is Bea; `castnet people merge 3 2` makes them one.\n");
   f.frames = {1, 2, 2, 4};  // on screen together: two people
   EXPECT_EQ(notes_about(f.apply(), "Person 2 "), "Person 2 looks like Bea, not named: person 3 is Bea, and the clustering keeps the two apart.\n");

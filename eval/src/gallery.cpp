@@ -7,6 +7,7 @@
 #include <optional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -69,6 +70,7 @@ class GalleryWorkers {
       : reg_(reg), ctx_(ctx), detector_(detector), embedder_(embedder), detectors_(std::size_t(threads)), embedders_(std::size_t(threads)) {}
   GalleryPhoto look(int w, const cv::Mat& rgb) {
     if (!detectors_[std::size_t(w)]) {
+      std::lock_guard lock(making_);  // a plugin promises one thread per instance, not a reentrant factory
       detectors_[std::size_t(w)] = reg_.create<Detector>(PluginKind::detector, detector_, ctx_);
       embedders_[std::size_t(w)] = reg_.create<Embedder>(PluginKind::embedder, embedder_, ctx_);
     }
@@ -88,6 +90,26 @@ class GalleryWorkers {
   StageSpec detector_, embedder_;
   std::vector<std::shared_ptr<Detector>> detectors_;
   std::vector<std::shared_ptr<Embedder>> embedders_;
+  std::mutex making_;
+};
+
+// One BLAS and OpenCV thread per worker while the gallery is embedded (the workers are the
+// parallelism, as in extraction); what was set before, after.
+class OneThreadEach {
+ public:
+  explicit OneThreadEach(int workers) : blas_(blas_threads()), cv_(cv::getNumThreads()), on_(workers > 1) {
+    if (on_) set_blas_threads(1), cv::setNumThreads(1);
+  }
+  ~OneThreadEach() {
+    if (on_ && blas_ > 0) set_blas_threads(blas_);
+    if (on_) cv::setNumThreads(cv_);
+  }
+  OneThreadEach(const OneThreadEach&) = delete;
+  OneThreadEach& operator=(const OneThreadEach&) = delete;
+
+ private:
+  int blas_, cv_;
+  bool on_;
 };
 
 // Read, and (unless seen before) decoded, scaled down and looked at on worker `w`.
@@ -114,39 +136,23 @@ PhotoLook look_at(const fs::path& path, const std::map<std::uint64_t, GalleryPho
   return out;
 }
 
-}  // namespace
-
-GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector_spec,
-                          const StageSpec& embedder_spec, const GalleryOptions& opt) {
-  if (!fs::exists(gallery)) throw Error(ExitCode::input, fmt::format("The gallery {} does not exist.", gallery.string()));
-  auto photos = fs::is_directory(gallery) ? photos_in_folder(gallery) : load_labeled_photos(gallery);
-  for (const auto& photo : photos)  // the names castnet people name accepts, no others
-    if (std::string why = name_problem(photo.identity); !why.empty())
-      throw Error(ExitCode::input, fmt::format("The gallery {} names a person \"{}\" ({}), which cannot be a name: {}.", terminal_text(gallery.string()),
-                                               terminal_text(photo.identity), terminal_text(photo.path.string()), why));
-  GalleryLoad out;
-  const std::string detector_key = reg.key(PluginKind::detector, detector_spec), embedder_key = reg.key(PluginKind::embedder, embedder_spec);
-  std::map<std::uint64_t, GalleryPhoto> seen_before;
-  if (opt.memory) seen_before = opt.memory->gallery_photos(detector_key, embedder_key);
-  const int threads = std::clamp(resolve_threads(opt.threads), 1, int(std::max<std::size_t>(1, photos.size())));
-  if (threads > 1) {  // the workers are the parallelism (as extraction's)
-    set_blas_threads(1);
-    cv::setNumThreads(1);
-  }
-  GalleryWorkers workers(reg, ctx, detector_spec, embedder_spec, threads);
-  std::size_t unreadable = 0;
-  std::string first_error;
+// The photos' looks in the gallery's order, into what names people: faces, warnings, and the
+// photos kept in the store's memory.
+struct GalleryTaker {
+  const std::vector<LabeledPhoto>& photos;
+  const GalleryOptions& opt;
+  const std::string &detector_key, &embedder_key;
+  Progress& progress;
+  GalleryLoad out = {};
+  std::size_t taken = 0, unreadable = 0;
+  std::string first_error = {};
   // One picture under two names (the same file in Alice/ and Bob/) names neither: which name it
   // bears would be decided by folder order.
-  std::map<std::uint64_t, const LabeledPhoto*> first_with;
-  std::set<std::uint64_t> conflicted;
-  std::vector<std::uint64_t> hash_of_face;
-  Progress progress("gallery", photos.size(), opt.quiet);
-  std::size_t next = 0;
-  auto pull = [&]() -> std::optional<std::size_t> { return next < photos.size() ? std::optional<std::size_t>(next++) : std::nullopt; };
-  auto work = [&](std::size_t k, int w) { return look_at(photos[k].path, seen_before, opt.max_side, workers, w); };
-  std::size_t taken = 0;
-  auto take = [&](PhotoLook look) {
+  std::map<std::uint64_t, const LabeledPhoto*> first_with = {};
+  std::set<std::uint64_t> conflicted = {};
+  std::vector<std::uint64_t> hash_of_face = {};
+
+  void operator()(PhotoLook look) {
     const LabeledPhoto& photo = photos[taken++];
     progress.advance();
     if (!look.error.empty()) {
@@ -171,22 +177,52 @@ GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, co
     }
     out.faces.push_back({photo.identity, photo.path.string(), std::move(look.photo.vec)});
     hash_of_face.push_back(look.hash);
-  };
-  ordered_parallel_map<std::size_t, PhotoLook>(threads, 4 * std::size_t(threads), pull, work, take);
+  }
+
+  // The faces, but those of a picture under two names.
+  GalleryLoad faces() {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < out.faces.size(); ++i)
+      if (!conflicted.count(hash_of_face[i])) {
+        if (kept != i) out.faces[kept] = std::move(out.faces[i]);
+        ++kept;
+      }
+    out.faces.resize(kept);
+    return std::move(out);
+  }
+};
+
+}  // namespace
+
+GalleryLoad embed_gallery(const fs::path& gallery, const PluginRegistry& reg, const PluginContext& ctx, const StageSpec& detector_spec,
+                          const StageSpec& embedder_spec, const GalleryOptions& opt) {
+  if (!fs::exists(gallery)) throw Error(ExitCode::input, fmt::format("The gallery {} does not exist.", gallery.string()));
+  auto photos = fs::is_directory(gallery) ? photos_in_folder(gallery) : load_labeled_photos(gallery);
+  for (const auto& photo : photos)  // the names castnet people name accepts, no others
+    if (std::string why = name_problem(photo.identity); !why.empty())
+      throw Error(ExitCode::input, fmt::format("The gallery {} names a person \"{}\" ({}), which cannot be a name: {}.", terminal_text(gallery.string()),
+                                               terminal_text(photo.identity), terminal_text(photo.path.string()), why));
+  const std::string detector_key = reg.key(PluginKind::detector, detector_spec), embedder_key = reg.key(PluginKind::embedder, embedder_spec);
+  std::map<std::uint64_t, GalleryPhoto> seen_before;
+  if (opt.memory) seen_before = opt.memory->gallery_photos(detector_key, embedder_key);
+  const int threads = std::clamp(resolve_threads(opt.threads), 1, int(std::max<std::size_t>(1, photos.size())));
+  const OneThreadEach one_thread_each(threads);
+  GalleryWorkers workers(reg, ctx, detector_spec, embedder_spec, threads);
+  Progress progress("gallery", photos.size(), opt.quiet);
+  GalleryTaker taker{photos, opt, detector_key, embedder_key, progress};
+  std::size_t next = 0;
+  auto pull = [&]() -> std::optional<std::size_t> { return next < photos.size() ? std::optional<std::size_t>(next++) : std::nullopt; };
+  auto work = [&](std::size_t k, int w) { return look_at(photos[k].path, seen_before, opt.max_side, workers, w); };
+  ordered_parallel_map<std::size_t, PhotoLook>(threads, 4 * std::size_t(threads), pull, work, [&](PhotoLook look) { taker(std::move(look)); });
   progress.finish();
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < out.faces.size(); ++i)
-    if (!conflicted.count(hash_of_face[i])) {
-      if (kept != i) out.faces[kept] = std::move(out.faces[i]);
-      ++kept;
-    }
-  out.faces.resize(kept);
-  if (out.faces.empty() && unreadable == photos.size())
+  GalleryLoad out = taker.faces();
+  if (out.faces.empty() && taker.unreadable == photos.size())
     throw Error(ExitCode::input, fmt::format("None of the {} photos of the gallery {} can be read (the first, {}: {}), so it names nobody.",
-                                             photos.size(), terminal_text(gallery.string()), terminal_text(photos.front().path.string()), first_error));
+                                             photos.size(), terminal_text(gallery.string()), terminal_text(photos.front().path.string()),
+                                             taker.first_error));
   if (out.faces.empty())
     throw Error(ExitCode::input, fmt::format("No photo of the gallery {} shows exactly one face ({} of {} cannot be read), so it names nobody.",
-                                             terminal_text(gallery.string()), unreadable, photos.size()));
+                                             terminal_text(gallery.string()), taker.unreadable, photos.size()));
   return out;
 }
 

@@ -29,9 +29,11 @@ namespace castnet {
 // face_recognition's default tolerance: dlib's ResNet puts one person's faces within 0.6. A face
 // within it of a gallery face votes for that face's identity.
 constexpr double kGalleryDistance = 0.6;
-// A person is named only if its voting faces are this near on median: one person's photos are
-// 0.40 apart on median, look-alikes 0.56-0.60 (docs/people.md, measured).
-constexpr double kNameDistance = 0.5;
+// A person is named only if its voting faces are within this share of the gallery distance on
+// median: 0.5 at the default 0.6, where one person's photos are 0.40 apart on median and
+// look-alikes 0.56-0.60 (docs/people.md, measured); a gallery distance set for another embedder
+// carries its naming distance with it.
+constexpr double kNameShare = 5.0 / 6.0;
 
 struct PeopleInput {
   const std::vector<std::int64_t>* face_ids = nullptr;  // the clustering's faces
@@ -39,11 +41,13 @@ struct PeopleInput {
   std::vector<Correction> corrections;
   std::vector<GalleryFace> gallery;
   double gallery_distance = kGalleryDistance;
-  double name_distance = kNameDistance;
+  double name_distance = kGalleryDistance * kNameShare;
   // For the merges suggested: each face's frame (parallel to face_ids), and the clusterer's own
-  // join distance (0: it joins nothing, and no merge is suggested).
+  // join (its distance, 0 where it joins nothing and no merge is suggested; whether it keeps the
+  // faces of one frame apart).
   std::vector<std::int64_t> frames = {};
   double join_distance = 0;
+  bool join_cannot_link = true;
 };
 
 struct People {

@@ -21,6 +21,8 @@ BlasInfo blas_info();
 void use_this_cpus_blas_kernels(char** argv);
 // Limits OpenBLAS's own threads (we run one worker per core); no-op on other BLAS.
 void set_blas_threads(int n);
+// OpenBLAS's threads now (0 on other BLAS).
+int blas_threads();
 // The instruction set the build was compiled for ("x86-64-v3" or "generic").
 const char* build_isa();
 
