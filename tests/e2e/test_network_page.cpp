@@ -95,5 +95,32 @@ TEST_F(NetworkPage, AControlCharacterAStoreStillHoldsLeavesAWorkingPage) {
   EXPECT_EQ(seen["search_shown"], "Ada\xEF\xBF\xBDLovelace");
 }
 
+// Issue 32: report.html's montages, photographed in Chromium, are each person's faces as a block
+// about as tall as it is wide, not a strip of tiny tiles in an empty box.
+TEST_F(NetworkPage, ReportMontagesFillTheirBoxesInChromium) {
+  const fs::path out = dir_ / "out", shot = out / "report-montages-test.png";
+  std::string log;
+  ASSERT_EQ(test::run(fmt::format("timeout 180 node {}/tests/js/report_montages.js {}/report.html {} 2>&1", CASTNET_SOURCE_DIR,
+                                  out.string(), shot.string()), &log), 0) << log;
+  std::map<std::string, std::string> seen;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);)
+    if (auto eq = line.find('='); eq != std::string::npos) seen[line.substr(0, eq)] = line.substr(eq + 1);
+  EXPECT_EQ(std::stoul(seen["montages"]), test::read_csv(out / "nodes.csv").rows.size()) << log;
+  std::istringstream boxes(seen["boxes"]);
+  for (std::string box; boxes >> box;) {
+    const int w = std::stoi(box), h = std::stoi(box.substr(box.find('x') + 1));
+    EXPECT_GT(h, 0) << box;
+    EXPECT_LE(w, 2 * h) << "a montage on screen is a strip: " << box;
+  }
+  // The photograph: the section is mostly faces, not the page around them.
+  cv::Mat section = cv::imread(shot.string(), cv::IMREAD_COLOR), page_white;
+  ASSERT_FALSE(section.empty()) << log;
+  cv::inRange(section, cv::Scalar(245, 245, 245), cv::Scalar(255, 255, 255), page_white);
+  const double faces = 1.0 - double(cv::countNonZero(page_white)) / double(section.total());
+  std::printf("report.html montages: %s, %.0f%% of the section not page\n", shot.c_str(), 100 * faces);
+  EXPECT_GT(faces, 0.4);
+}
+
 }  // namespace
 }  // namespace castnet
