@@ -143,9 +143,11 @@ struct BatchWriter {
     if (e.unchanged) {
       ++summary.resumed;
       progress.advance(1);
-      if (e.unread && ++unread)
+      if (e.unread) {
+        ++unread;
         std::fprintf(stderr, "warning: frame %s cannot be read now (%s); what was found in it before is kept.\n", e.result.name.c_str(),
                      e.result.error.c_str());
+      }
       return;
     }
     FrameResult& r = e.result;
