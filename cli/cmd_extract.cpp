@@ -75,13 +75,12 @@ ExtractSummary extract_input(const std::filesystem::path& input, std::size_t k, 
       if (c.first_listing) store.mark_done(*c.broadcast, s.detector_key, s.embedder_key, c.listing);
       s.broadcasts = 1;
       s.frames = s.resumed = store.done_locations(*c.broadcast, s.detector_key, s.embedder_key).size();
-      for (const auto& b : store.broadcasts())
-        if (b.id == *c.broadcast) name = b.name;
+      name = store.broadcast(*c.broadcast)->name;
     } else {
       OpenInput in = open_input(session.registry(), session.context(), input, source_for(o, input));
       for (const auto& w : in.source->warnings()) std::fprintf(stderr, "warning: %s\n", w.c_str());
-      for (const auto& b : store.broadcasts())  // stored by an earlier castnet as `frames/`: the same input
-        if (c.broadcast == b.id) in.broadcast.input = b.input;
+      if (c.broadcast)  // stored by an earlier castnet as `frames/`: the same input
+        in.broadcast.input = store.broadcast(*c.broadcast)->input;
       c.broadcast = store.add_broadcast(in.broadcast);
       name = in.broadcast.name;
       // A broadcast stored before (changed since, or interrupted) is read whole and compared.

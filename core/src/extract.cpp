@@ -178,13 +178,11 @@ std::string outputs_inside(const FaceStore& store, std::int64_t broadcast_id, co
   namespace fs = std::filesystem;
   std::string out = fs::absolute(outputs).lexically_normal().string();
   if (out.back() != '/') out += '/';
-  for (const auto& b : store.broadcasts()) {
-    if (b.id != broadcast_id) continue;
-    std::string in = fs::path(b.input).lexically_normal().string();
-    if (in.back() != '/') in += '/';
-    if (out.size() > in.size() && out.rfind(in, 0) == 0) return out;
-  }
-  return {};
+  const auto b = store.broadcast(broadcast_id);
+  if (!b) return {};
+  std::string in = fs::path(b->input).lexically_normal().string();
+  if (in.back() != '/') in += '/';
+  return out.size() > in.size() && out.rfind(in, 0) == 0 ? out : std::string();
 }
 
 }  // namespace

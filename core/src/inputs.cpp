@@ -25,11 +25,12 @@ std::string lower_suffix(const fs::path& p) {
 
 // How the store names an input: its absolute, normalised path, without a trailing separator
 // (`frames/`, as a shell completes it, is the folder `frames`).
-std::string input_key(const fs::path& input) {
-  std::string key = fs::absolute(input).lexically_normal().string();
-  while (key.size() > 1 && key.back() == '/') key.pop_back();
-  return key;
+std::string without_trailing_separator(std::string path) {
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
 }
+
+std::string input_key(const fs::path& input) { return without_trailing_separator(fs::absolute(input).lexically_normal().string()); }
 
 // The broadcast stored for an input, also where an earlier castnet kept its key with a trailing
 // separator.
@@ -131,8 +132,7 @@ std::optional<std::map<std::string, MovedFrame>> holds_frames_of(FrameSource& so
   std::string ours = outputs.empty() ? std::string() : input_key(outputs) + "/";
   // A location is its input's path, then the frame's place within it (a file, a ZIP member, a
   // video time); an earlier castnet may have kept the path with a trailing separator.
-  std::string from = was.input;
-  while (from.size() > 1 && from.back() == '/') from.pop_back();
+  const std::string from = without_trailing_separator(was.input);
   std::map<std::string, MovedFrame> moved;
   while (auto f = source.next()) {
     if (f->location.rfind(input, 0) != 0) return std::nullopt;
@@ -152,9 +152,7 @@ InputCheck settle_input(const PluginRegistry& reg, const PluginContext& ctx, Fac
   InputCheck c = check_input(store, input, detector, embedder, outputs);
   if (c.state != InputCheck::State::moved) return c;
   for (std::int64_t candidate : c.moved_candidates) {  // most often one; each read until it differs
-    StoredBroadcast was;
-    for (const auto& b : store.broadcasts())
-      if (b.id == candidate) was = b;
+    const StoredBroadcast was = *store.broadcast(candidate);
     OpenInput in = open_input(reg, ctx, input, source);
     if (auto frames = holds_frames_of(*in.source, in.broadcast.input, store, was, outputs)) {
       store.move_broadcast(was.id, in.broadcast, c.listing, *frames);

@@ -4,7 +4,6 @@
 #include <set>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "castnet/sdk/metric.hpp"
 #include "constraint_detail.hpp"

@@ -85,8 +85,11 @@ std::int64_t FaceStore::add_broadcast(const StoredBroadcast& b) {
   return id;
 }
 
-std::vector<StoredBroadcast> FaceStore::broadcasts() const {
-  Statement q(db_, "SELECT id, name, channel, start, source, input FROM broadcasts ORDER BY start, name, input");
+namespace {
+
+const std::string kBroadcastRow = "SELECT id, name, channel, start, source, input FROM broadcasts ";
+
+std::vector<StoredBroadcast> broadcast_rows(Statement& q) {
   std::vector<StoredBroadcast> out;
   while (q.step()) {
     StoredBroadcast b{q.integer(0), q.text(1), q.text(2), std::nullopt, q.text(4), q.text(5)};
@@ -94,6 +97,28 @@ std::vector<StoredBroadcast> FaceStore::broadcasts() const {
     out.push_back(std::move(b));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<StoredBroadcast> FaceStore::broadcasts() const {
+  Statement q(db_, (kBroadcastRow + "ORDER BY start, name, input").c_str());
+  return broadcast_rows(q);
+}
+
+std::optional<StoredBroadcast> FaceStore::broadcast(std::int64_t id) const {
+  Statement q(db_, (kBroadcastRow + "WHERE id=?").c_str());
+  q.bind(1, id);
+  auto rows = broadcast_rows(q);
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+std::vector<StoredBroadcast> FaceStore::broadcasts_shaped(const std::string& shape) const {
+  if (shape.empty()) return {};
+  Statement q(db_, (kBroadcastRow + "WHERE shape=? ORDER BY id").c_str());
+  q.bind(1, shape);
+  return broadcast_rows(q);
 }
 
 std::optional<std::int64_t> FaceStore::broadcast_of(const std::string& input) const {

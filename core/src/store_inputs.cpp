@@ -39,19 +39,6 @@ std::optional<std::string> FaceStore::done_listing(std::int64_t broadcast_id, co
   return q.text(0);
 }
 
-std::vector<StoredBroadcast> FaceStore::broadcasts_shaped(const std::string& shape) const {
-  std::vector<StoredBroadcast> out;
-  if (shape.empty()) return out;
-  Statement q(db_, "SELECT id FROM broadcasts WHERE shape=? ORDER BY id");
-  q.bind(1, shape);
-  std::vector<std::int64_t> ids;
-  while (q.step()) ids.push_back(q.integer(0));
-  for (const auto& b : broadcasts())
-    for (std::int64_t id : ids)
-      if (b.id == id) out.push_back(b);
-  return out;
-}
-
 std::map<std::string, std::uint64_t> FaceStore::content_hashes(std::int64_t broadcast_id) const {
   Statement q(db_, "SELECT location, content_hash FROM frames WHERE broadcast_id=?");
   q.bind(1, broadcast_id);

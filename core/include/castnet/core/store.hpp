@@ -122,6 +122,7 @@ class FaceStore {
   // Broadcast order: by start, then name and input, so that stores filled in any order (shards
   // merged, inputs given in another order) read alike.
   std::vector<StoredBroadcast> broadcasts() const;
+  std::optional<StoredBroadcast> broadcast(std::int64_t id) const;
   // The broadcast stored for an input (its absolute path), if any.
   std::optional<std::int64_t> broadcast_of(const std::string& input) const;
   // A broadcast whose every frame was extracted with (detector, embedder) is marked done, with
